@@ -1,0 +1,110 @@
+"""A tour of what aioclient can do so far, written the way aiohttp users write code.
+
+Run it with ``python run.py demo`` (which installs aioclient into a fresh
+environment first) or, inside any environment with aioclient installed,
+``python examples/demo.py``. It grows as the client grows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from yarl import URL
+
+import aioclient as aiohttp
+
+
+def heading(title: str) -> None:
+    """Print a section title."""
+    print(f"\n== {title} ==")
+
+
+def show_distributions() -> None:
+    """List the installed aioclient distributions and their versions."""
+    heading("installed distributions")
+    for name in ("auth", "cookies", "forms", "core", "ws", "all"):
+        dist = f"aioclient-{name}"
+        print(f"  {dist:<18} {importlib.metadata.version(dist)}")
+    exported = [n for n in aiohttp.__all__ if n != "__version__"]
+    print(f"  aioclient exports {len(exported)} names so far: {', '.join(exported)}")
+
+
+def show_basic_auth() -> None:
+    """Encode, decode and parse credentials the way aiohttp.BasicAuth does."""
+    heading("BasicAuth (aioclient-auth)")
+    auth = aiohttp.BasicAuth("alice", "pa:ss word", encoding="utf-8")
+    header = auth.encode()
+    print(f"  {auth!r} -> Authorization: {header}")
+    print(f"  decoded back: {aiohttp.BasicAuth.decode(header, encoding='utf-8')!r}")
+    from_url = aiohttp.BasicAuth.from_url(URL("https://bob:s%40fe@example.com/"))
+    assert from_url is not None
+    print(f"  from a URL's userinfo: login={from_url.login!r} (password hidden)")
+    for bad in ("user:name", None):
+        try:
+            aiohttp.BasicAuth(bad)  # type: ignore[arg-type]
+        except ValueError as exc:
+            print(f"  BasicAuth({bad!r}) refused: {exc}")
+
+
+def show_fingerprint() -> None:
+    """Pin a certificate by its SHA-256 digest; weak digests are refused."""
+    heading("Fingerprint (aioclient-auth)")
+    pin = aiohttp.Fingerprint(hashlib.sha256(b"certificate DER bytes").digest())
+    print(f"  pinned sha256: {pin.fingerprint.hex()[:32]}...")
+    try:
+        aiohttp.Fingerprint(hashlib.sha1(b"certificate DER bytes").digest())
+    except ValueError as exc:
+        print(f"  sha1 pin refused: {exc}")
+
+
+def show_cookie_jar(folder: Path) -> None:
+    """Scope, secure-only delivery, hostile input and safe persistence."""
+    heading("CookieJar (aioclient-cookies)")
+    jar = aiohttp.CookieJar()
+    jar.update_cookies_from_headers(
+        [
+            "session=abc123; Path=/; Secure; HttpOnly",
+            "theme=dark; Domain=example.com; Path=/",
+            "cart=3; Path=/shop",
+            "evil=1; Domain=attacker.test",  # not the responding host: dropped
+            "bad\x00name=1",  # control character: dropped, the others survive
+        ],
+        URL("https://www.example.com/login"),
+    )
+    print(f"  stored {len(jar)} cookies: {sorted(m.key for m in jar)}")
+    for url in (
+        "https://www.example.com/shop/item",
+        "http://www.example.com/",
+        "https://api.example.com/",
+    ):
+        sent = jar.filter_cookies(URL(url))
+        print(f"  {url:<36} gets {sorted(sent)}")
+    path = folder / "cookies.json"
+    jar.save(path)
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    restored = aiohttp.CookieJar()
+    restored.load(path)
+    print(
+        f"  saved as JSON with mode {mode:o}; reloaded {len(restored)} cookies, "
+        f"host-only kept: {sorted(restored.host_only_cookies)}"
+    )
+
+
+def main() -> None:
+    """Run every part of the tour."""
+    print(f"aioclient {aiohttp.__version__}: import aioclient as aiohttp")
+    show_distributions()
+    show_basic_auth()
+    show_fingerprint()
+    with tempfile.TemporaryDirectory() as scratch:
+        show_cookie_jar(Path(scratch))
+    print("\nNext: ClientSession, connectors and HTTP/1.1 (aioclient-core).")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+import importlib.metadata
+
+import aioclient_ws
+
+
+def test_version_matches_installed_distribution() -> None:
+    # Catches a wheel built from a stale _version.py or a broken hatch version path.
+    assert aioclient_ws.__version__ == importlib.metadata.version("aioclient-ws")

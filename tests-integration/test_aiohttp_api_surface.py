@@ -1,0 +1,208 @@
+"""aioclient's namespace against aiohttp's: same names, same call signatures.
+
+``AIOHTTP_CLIENT_NAMES`` is the checked-in list of the client-relevant names in
+``aiohttp.__all__`` on 3.14 (server-only names such as the Gunicorn workers, ``ETag``
+and ``ChainMapProxy`` left out). aioclient may export only names from this list; each
+one it exports must accept the same arguments as aiohttp's, checked against the real
+aiohttp installed as a test-only dependency.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import aiohttp.abc
+import pytest
+
+import aioclient
+import aioclient.abc
+
+AIOHTTP_CLIENT_NAMES = frozenset(
+    [
+        "AddrInfoType",
+        "AsyncIterablePayload",
+        "AsyncResolver",
+        "BadContentDispositionHeader",
+        "BadContentDispositionParam",
+        "BaseConnector",
+        "BasicAuth",
+        "BodyPartReader",
+        "BufferedReaderPayload",
+        "BytesIOPayload",
+        "BytesPayload",
+        "ClientConnectionError",
+        "ClientConnectionResetError",
+        "ClientConnectorCertificateError",
+        "ClientConnectorDNSError",
+        "ClientConnectorError",
+        "ClientConnectorSSLError",
+        "ClientError",
+        "ClientHandlerType",
+        "ClientHttpProxyError",
+        "ClientMiddlewareType",
+        "ClientOSError",
+        "ClientPayloadError",
+        "ClientProxyConnectionError",
+        "ClientRequest",
+        "ClientResponse",
+        "ClientResponseError",
+        "ClientSSLError",
+        "ClientSession",
+        "ClientTimeout",
+        "ClientWSTimeout",
+        "ClientWebSocketResponse",
+        "ConnectionTimeoutError",
+        "ContentTypeError",
+        "CookieJar",
+        "DataQueue",
+        "DefaultResolver",
+        "DigestAuthMiddleware",
+        "DummyCookieJar",
+        "EMPTY_PAYLOAD",
+        "EofStream",
+        "Fingerprint",
+        "FlowControlDataQueue",
+        "FormData",
+        "HttpVersion",
+        "HttpVersion10",
+        "HttpVersion11",
+        "IOBasePayload",
+        "InvalidURL",
+        "InvalidUrlClientError",
+        "InvalidUrlRedirectClientError",
+        "JsonPayload",
+        "MultipartReader",
+        "MultipartWriter",
+        "NamedPipeConnector",
+        "NonHttpUrlClientError",
+        "NonHttpUrlRedirectClientError",
+        "PAYLOAD_REGISTRY",
+        "Payload",
+        "RedirectClientError",
+        "RequestInfo",
+        "ServerConnectionError",
+        "ServerDisconnectedError",
+        "ServerFingerprintMismatch",
+        "ServerTimeoutError",
+        "SocketFactoryType",
+        "SocketTimeoutError",
+        "StreamReader",
+        "StringIOPayload",
+        "StringPayload",
+        "TCPConnector",
+        "TextIOPayload",
+        "ThreadedResolver",
+        "TooManyRedirects",
+        "TraceConfig",
+        "TraceConnectionCreateEndParams",
+        "TraceConnectionCreateStartParams",
+        "TraceConnectionQueuedEndParams",
+        "TraceConnectionQueuedStartParams",
+        "TraceConnectionReuseconnParams",
+        "TraceDnsCacheHitParams",
+        "TraceDnsCacheMissParams",
+        "TraceDnsResolveHostEndParams",
+        "TraceDnsResolveHostStartParams",
+        "TraceRequestChunkSentParams",
+        "TraceRequestEndParams",
+        "TraceRequestExceptionParams",
+        "TraceRequestHeadersSentParams",
+        "TraceRequestRedirectParams",
+        "TraceRequestStartParams",
+        "TraceResponseChunkReceivedParams",
+        "UnixConnector",
+        "WSCloseCode",
+        "WSMessage",
+        "WSMessageTypeError",
+        "WSMsgType",
+        "WSServerHandshakeError",
+        "WebSocketError",
+        "content_disposition_filename",
+        "encode_basic_auth",
+        "get_payload",
+        "hdrs",
+        "parse_content_disposition",
+        "payload_type",
+        "request",
+        "set_zlib_backend",
+        "streamer",
+    ]
+)
+# Submodules aioclient provides at aiohttp's paths (see docs page "aioclient-all").
+SUBMODULES = frozenset({"abc"})
+EXPORTED = sorted(set(aioclient.__all__) - {"__version__"} - SUBMODULES)
+
+
+def test_the_checked_in_list_is_aiohttps_client_namespace() -> None:
+    # 107 client-relevant names; a new aiohttp release that changes them should be
+    # noticed here rather than silently.
+    assert len(AIOHTTP_CLIENT_NAMES) == 107
+    assert set(aiohttp.__all__) - AIOHTTP_CLIENT_NAMES == {
+        "ChainMapProxy",
+        "ETag",
+        "GunicornUVLoopWebWorker",
+        "GunicornWebWorker",
+    }
+
+
+def test_aioclient_exports_only_aiohttp_client_names() -> None:
+    assert set(EXPORTED) <= AIOHTTP_CLIENT_NAMES
+
+
+def _parameters(obj: Callable[..., Any]) -> list[tuple[str, Any, Any]]:
+    signature = inspect.signature(obj)
+    return [
+        (name, param.kind, param.default)
+        for name, param in signature.parameters.items()
+    ]
+
+
+@pytest.mark.parametrize("name", EXPORTED)
+def test_exported_name_has_aiohttps_call_signature(name: str) -> None:
+    ours, theirs = getattr(aioclient, name), getattr(aiohttp, name)
+    assert inspect.isclass(ours) == inspect.isclass(theirs)
+    if callable(theirs):
+        assert _parameters(ours) == _parameters(theirs)
+
+
+def _public_members(cls: type) -> dict[str, Any]:
+    return {
+        name: inspect.getattr_static(cls, name)
+        for name in dir(cls)
+        if not name.startswith("_")
+    }
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (aioclient.CookieJar, aiohttp.CookieJar),
+        (aioclient.DummyCookieJar, aiohttp.DummyCookieJar),
+        (aioclient.abc.AbstractCookieJar, aiohttp.abc.AbstractCookieJar),
+        (aioclient.BasicAuth, aiohttp.BasicAuth),
+        (aioclient.Fingerprint, aiohttp.Fingerprint),
+    ],
+    ids=lambda cls: cls.__qualname__,
+)
+def test_class_has_aiohttps_public_members(ours: type, theirs: type) -> None:
+    mine = _public_members(ours)
+    for name, member in _public_members(theirs).items():
+        if name.isupper() and name not in {"HASHFUNC_BY_DIGESTLEN"}:
+            continue  # implementation constants (MAX_TIME, date regexes, ...)
+        assert name in mine, f"{ours.__qualname__} lacks {name}"
+        if isinstance(member, property):
+            assert isinstance(mine[name], property), name
+        elif callable(getattr(theirs, name)) and not inspect.isclass(member):
+            assert _parameters(getattr(ours, name)) == _parameters(
+                getattr(theirs, name)
+            ), name
+
+
+def test_abstract_cookie_jar_has_aiohttps_abstract_members() -> None:
+    assert (
+        aioclient.abc.AbstractCookieJar.__abstractmethods__
+        == aiohttp.abc.AbstractCookieJar.__abstractmethods__
+    )
