@@ -18,7 +18,10 @@ from yarl import URL
 __all__ = ["BasicAuth", "encode_basic_auth"]
 
 # Exact wording used by aiohttp; callers match on it, so keep it byte for byte.
+# aiohttp cites RFC 7617 from encode_basic_auth() and the older HTTP/1.0 text
+# (RFC 1945 section 11.1, the same rule) from the BasicAuth constructor.
 _COLON_IN_LOGIN = 'A ":" is not allowed in login (RFC 7617#section-2)'
+_COLON_IN_LOGIN_LEGACY = 'A ":" is not allowed in login (RFC 1945#section-11.1)'
 
 # RFC 5234 appendix B.1: CTL = %x00-1F / %x7F. RFC 7617 section 2 forbids them in
 # both the user-id and the password.
@@ -34,12 +37,15 @@ def _has_ctl(text: str) -> bool:
     return not _CTL.isdisjoint(text)
 
 
-def _validate(login: object, password: object) -> None:
+def _validate(
+    login: object, password: object, colon_message: str = _COLON_IN_LOGIN
+) -> None:
     """Refuse credentials that can never be sent as Basic credentials.
 
     Args:
         login: The candidate user-id.
         password: The candidate password.
+        colon_message: The message for a colon in *login*.
 
     Raises:
         ValueError: *login* or *password* is ``None``, *login* contains a colon,
@@ -54,7 +60,7 @@ def _validate(login: object, password: object) -> None:
     # RFC 7617 section 2: the first colon separates user-id from password, so a
     # colon in the user-id would move the split point.
     if ":" in login:
-        raise ValueError(_COLON_IN_LOGIN)
+        raise ValueError(colon_message)
     if _has_ctl(login):
         raise ValueError(
             "Control characters (U+0000-U+001F, U+007F) are not allowed in login "
@@ -138,7 +144,7 @@ class BasicAuth(_BasicAuthFields):
 
     def __new__(cls, login: str, password: str = "", encoding: str = "latin1") -> Self:
         """Validate the credentials and build the tuple (see the class docs)."""
-        _validate(login, password)
+        _validate(login, password, _COLON_IN_LOGIN_LEGACY)
         return super().__new__(cls, login, password, encoding)
 
     # mypy synthesizes NamedTuple._make as a plain generic function and then

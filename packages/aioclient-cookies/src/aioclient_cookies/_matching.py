@@ -1,0 +1,170 @@
+"""Host, domain, path and origin matching for cookies.
+
+Implements RFC 6265 §5.1.3 (domain matching), §5.1.4 (paths and path matching)
+and the "secure protocol" test used by §5.4, plus the IP-literal detection the
+jar needs to refuse domain matching on addresses.
+"""
+
+import ipaddress
+import re
+
+from yarl import URL
+
+__all__ = [
+    "Origin",
+    "default_path",
+    "domain_match",
+    "is_ip_literal",
+    "is_secure_url",
+    "normalise_origins",
+    "origin_of",
+    "path_match",
+]
+
+#: ``(scheme, host, port)`` of an absolute URL, with scheme and host lower-cased.
+Origin = tuple[str, str, int | None]
+
+# A host whose last label is a number is an IPv4 address in one of its many
+# legacy spellings ("127.1", "0x7f.1", "2130706433"); treating it as a domain
+# name would let a server set cookies for "partial" addresses.
+_NUMERIC_LABEL = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)", re.ASCII | re.IGNORECASE)
+
+_SECURE_SCHEMES = frozenset({"https", "wss"})
+
+
+def is_ip_literal(host: str) -> bool:
+    """Tell whether *host* is an IP address rather than a domain name.
+
+    Args:
+        host: A host as found in a URL, without brackets around IPv6 literals.
+
+    Returns:
+        ``True`` for IPv4 and IPv6 addresses (including non-canonical numeric
+        IPv4 spellings), ``False`` for anything that can be a domain name.
+    """
+    if not host:
+        return False
+    candidate = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        pass
+    else:
+        return True
+    if ":" in candidate:
+        return True
+    last_label = candidate.rstrip(".").rpartition(".")[2]
+    return _NUMERIC_LABEL.fullmatch(last_label) is not None
+
+
+def domain_match(host: str, domain: str) -> bool:
+    """Apply the RFC 6265 §5.1.3 domain-match test.
+
+    Args:
+        host: The canonicalised (lower-case) request host.
+        domain: The canonicalised (lower-case) cookie domain.
+
+    Returns:
+        ``True`` if *host* equals *domain*, or *host* is a name inside
+        *domain*; IP literals only ever match themselves.
+    """
+    if host == domain:
+        return True
+    if not domain or not host.endswith(domain):
+        return False
+    if is_ip_literal(host) or is_ip_literal(domain):
+        return False
+    return host[-len(domain) - 1] == "."
+
+
+def path_match(request_path: str, cookie_path: str) -> bool:
+    """Apply the RFC 6265 §5.1.4 path-match test.
+
+    Args:
+        request_path: The path of the request URI (an empty path counts as "/").
+        cookie_path: The path stored with the cookie.
+
+    Returns:
+        ``True`` if the cookie may be sent for this request path.
+    """
+    request_path = request_path or "/"
+    if request_path == cookie_path:
+        return True
+    if not request_path.startswith(cookie_path):
+        return False
+    return cookie_path.endswith("/") or request_path[len(cookie_path)] == "/"
+
+
+def default_path(uri_path: str) -> str:
+    """Compute the RFC 6265 §5.1.4 default-path of a response URI path.
+
+    Args:
+        uri_path: The path component of the URL that set the cookie.
+
+    Returns:
+        The directory part of *uri_path*, or "/" when there is none.
+    """
+    if not uri_path.startswith("/"):
+        return "/"
+    last_slash = uri_path.rfind("/")
+    if last_slash == 0:
+        return "/"
+    return uri_path[:last_slash]
+
+
+def origin_of(url: URL) -> Origin | None:
+    """Return the origin of an absolute URL.
+
+    Args:
+        url: Any URL.
+
+    Returns:
+        ``(scheme, host, port)`` or ``None`` when *url* has no host.
+    """
+    if not url.absolute or not url.raw_host:
+        return None
+    return (url.scheme.lower(), url.raw_host.lower(), url.port)
+
+
+def normalise_origins(
+    origins: "str | URL | list[str | URL] | None",
+) -> frozenset[URL]:
+    """Turn the ``treat_as_secure_origin`` argument into a set of origins.
+
+    Args:
+        origins: A URL, a string, a list of them, or ``None``.
+
+    Returns:
+        The origin URLs (scheme, host and port only).
+
+    Raises:
+        ValueError: If an entry is not an absolute URL with a host.
+    """
+    if origins is None:
+        return frozenset()
+    items = [origins] if isinstance(origins, str | URL) else list(origins)
+    result: set[URL] = set()
+    for item in items:
+        url = item if isinstance(item, URL) else URL(item)
+        if origin_of(url) is None:
+            raise ValueError(
+                f"treat_as_secure_origin entries must be absolute URLs, got {item!r}"
+            )
+        result.add(url.origin())
+    return frozenset(result)
+
+
+def is_secure_url(url: URL, secure_origins: frozenset[Origin]) -> bool:
+    """Tell whether *url* counts as a secure channel for cookie purposes.
+
+    Args:
+        url: A request or response URL.
+        secure_origins: Origins explicitly treated as secure.
+
+    Returns:
+        ``True`` for ``https``/``wss`` URLs and for URLs of listed origins.
+    """
+    if url.scheme.lower() in _SECURE_SCHEMES:
+        return True
+    origin = origin_of(url)
+    return origin is not None and origin in secure_origins
