@@ -131,9 +131,7 @@ AIOHTTP_CLIENT_NAMES = frozenset(
         "streamer",
     ]
 )
-# Submodules aioclient provides at aiohttp's paths (see docs page "aioclient-all").
-SUBMODULES = frozenset({"abc"})
-EXPORTED = sorted(set(aioclient.__all__) - {"__version__"} - SUBMODULES)
+EXPORTED = sorted(set(aioclient.__all__) - {"__version__"})
 
 
 def test_the_checked_in_list_is_aiohttps_client_namespace() -> None:

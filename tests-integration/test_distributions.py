@@ -49,7 +49,7 @@ def test_module_imports_alone_in_a_fresh_interpreter(module_name: str) -> None:
 
 
 @pytest.mark.parametrize("module_name", ALL_MODULES)
-def test_module_declares_a_sorted_all_and_a_docstring(module_name: str) -> None:
+def test_module_declares_all_and_a_docstring(module_name: str) -> None:
     module = importlib.import_module(module_name)
     assert module.__doc__, f"{module_name} has no module docstring"
     if module_name.rsplit(".", 1)[-1] in {"_version"} or module_name.endswith(
@@ -58,28 +58,28 @@ def test_module_declares_a_sorted_all_and_a_docstring(module_name: str) -> None:
         return
     exported = getattr(module, "__all__", None)
     assert exported is not None, f"{module_name} has no __all__"
-    assert list(exported) == sorted(exported)
+    # The order is ruff's job (RUF022, in the lint session); names must exist.
+    assert len(set(exported)) == len(exported)
     for name in exported:
         assert hasattr(module, name), f"{module_name}.__all__ names missing {name}"
 
 
 @pytest.mark.parametrize("import_name", sorted(DISTS))
 def test_package_all_lists_exactly_the_public_names(import_name: str) -> None:
+    # Submodules are reached by import, not listed (aiohttp lists only `hdrs`,
+    # which the meta package will list too), so modules are left out both ways.
     package = importlib.import_module(import_name)
     public = {
         name
         for name, value in vars(package).items()
-        if not name.startswith("_")
-        and not (
-            isinstance(value, types.ModuleType)
-            and not value.__name__.startswith(f"{import_name}.")
-        )
-        and not (
-            isinstance(value, types.ModuleType)
-            and value.__name__.rsplit(".", 1)[-1].startswith("_")
-        )
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
-    assert set(package.__all__) - {"__version__"} == public
+    exported = {
+        name
+        for name in package.__all__
+        if not isinstance(getattr(package, name), types.ModuleType)
+    }
+    assert exported - {"__version__"} == public
 
 
 @pytest.mark.parametrize("import_name", sorted(DISTS))

@@ -19,6 +19,5 @@ __all__ = [
     "DummyCookieJar",
     "Fingerprint",
     "__version__",
-    "abc",
     "encode_basic_auth",
 ]

@@ -16,9 +16,9 @@ from http.cookies import Morsel
 from typing import Any
 
 __all__ = [
-    "CookieRecord",
     "FORMAT_NAME",
     "FORMAT_VERSION",
+    "CookieRecord",
     "read_records",
     "record_of",
     "write_records",
