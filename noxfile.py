@@ -127,6 +127,16 @@ def _editable(packages: Iterable[Package]) -> list[str]:
     return args
 
 
+def _fresh(session: nox.Session) -> list[str]:
+    """Installer flags that never reuse a cached build of our own packages.
+
+    Every distribution keeps the version X.Y.Z.devN between releases, and uv keys
+    its cache of local builds by version and pyproject.toml only, so without this
+    an install could silently use yesterday's code.
+    """
+    return ["--refresh", "--reinstall"] if session.venv_backend == "uv" else []
+
+
 def _pip_check(session: nox.Session) -> None:
     if session.venv_backend == "uv":
         session.run("uv", "pip", "check")
@@ -163,7 +173,7 @@ def isolation(session: nox.Session, package: str) -> None:
     """Install only one built wheel and run its tests against the installed copy."""
     target = PACKAGES[package]
     (wheel,) = DIST_DIR.glob(f"{target.name.replace('-', '_')}-*.whl")
-    session.install(str(wheel), "--find-links", str(DIST_DIR))
+    session.install(str(wheel), "--find-links", str(DIST_DIR), *_fresh(session))
     _pip_check(session)
     session.run(
         "python", "-c",
@@ -179,7 +189,11 @@ def isolation(session: nox.Session, package: str) -> None:
 @nox.session
 def integration(session: nox.Session) -> None:
     """Install every distribution and run tests-integration/."""
-    session.install(*_group("integration"), *(str(p.path) for p in PACKAGES.values()))
+    session.install(
+        *_group("integration"),
+        *(str(p.path) for p in PACKAGES.values()),
+        *_fresh(session),
+    )
     session.run("pytest", "tests-integration", *session.posargs)
 
 
@@ -223,7 +237,7 @@ def changelog(session: nox.Session) -> None:
 @nox.session
 def demo(session: nox.Session) -> None:
     """Install aioclient (every distribution) and run the demo."""
-    session.install(*(str(p.path) for p in PACKAGES.values()))
+    session.install(*(str(p.path) for p in PACKAGES.values()), *_fresh(session))
     session.run("python", "examples/demo.py", *session.posargs)
 
 

@@ -7,8 +7,10 @@ environment first) or, inside any environment with aioclient installed,
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.metadata
+import io
 import os
 import stat
 import tempfile
@@ -95,6 +97,62 @@ def show_cookie_jar(folder: Path) -> None:
     )
 
 
+class _Collector:
+    """Receives a body: any object with ``async write(chunk)`` will do."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    async def write(self, chunk: bytes | bytearray | memoryview) -> None:
+        self.data += chunk
+
+
+class _Stream:
+    """Hands a body back in small reads, as a socket would."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    async def read(self, n: int = -1) -> bytes:
+        size = 7 if n < 0 else min(n, 7)
+        out, self._data = self._data[:size], self._data[size:]
+        return out
+
+    async def readline(self) -> bytes:
+        end = self._data.find(b"\n") + 1 or len(self._data)
+        out, self._data = self._data[:end], self._data[end:]
+        return out
+
+
+async def _forms_round_trip() -> None:
+    form = aiohttp.FormData()
+    form.add_field("title", "Quarterly report")
+    form.add_field("report", io.BytesIO(b"a,b\n1,2\n"), filename="résumé.csv")
+    body = form()
+    sink = _Collector()
+    await body.write(sink)
+    print(f"  {body.content_type.split(';')[0]} body of {len(sink.data)} bytes")
+    reader = aiohttp.MultipartReader(
+        {"Content-Type": body.content_type}, _Stream(bytes(sink.data))
+    )
+    async for part in reader:
+        assert isinstance(part, aiohttp.BodyPartReader)
+        data = await part.read()
+        print(f"  part {part.name!r} filename={part.filename!r}: {bytes(data)!r}")
+
+
+def show_forms() -> None:
+    """Build a multipart form and read it back, as a server would."""
+    heading("FormData and multipart (aioclient-forms)")
+    urlencoded = aiohttp.FormData({"q": "aioclient", "page": "2"})()
+    print(f"  urlencoded: {urlencoded.decode()}")
+    asyncio.run(_forms_round_trip())
+    try:
+        aiohttp.FormData().add_field("evil\r\nX-Injected: 1", "value")
+    except ValueError as exc:
+        print(f"  header injection refused: {exc}")
+
+
 def main() -> None:
     """Run every part of the tour."""
     print(f"aioclient {aiohttp.__version__}: import aioclient as aiohttp")
@@ -103,7 +161,11 @@ def main() -> None:
     show_fingerprint()
     with tempfile.TemporaryDirectory() as scratch:
         show_cookie_jar(Path(scratch))
-    print("\nNext: ClientSession, connectors and HTTP/1.1 (aioclient-core).")
+    show_forms()
+    print(
+        "\nNext: ClientSession and request() on top of aioclient-core's connectors "
+        "and HTTP/1.1 engine."
+    )
 
 
 if __name__ == "__main__":

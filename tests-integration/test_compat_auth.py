@@ -45,7 +45,7 @@ def _outcome(call: Callable[[], Any]) -> tuple[str, Any]:
         warnings.simplefilter("ignore", DeprecationWarning)
         try:
             result = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we compare
+        except Exception as exc:
             return type(exc).__name__, str(exc)
     return "ok", tuple(result) if isinstance(result, tuple) else result
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import inspect
 import pathlib
 import pkgutil
 import subprocess
@@ -89,7 +90,10 @@ def test_every_public_name_has_a_docstring(import_name: str) -> None:
         name
         for name in package.__all__
         if name != "__version__"
-        and callable(getattr(package, name))
+        and (
+            inspect.isclass(getattr(package, name))
+            or inspect.isroutine(getattr(package, name))
+        )
         and not getattr(package, name).__doc__
     ]
     assert undocumented == []

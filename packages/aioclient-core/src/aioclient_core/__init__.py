@@ -1,10 +1,130 @@
-"""The aioclient HTTP/1.1 client: session, connectors and the wire protocol.
+"""The aioclient HTTP/1.1 client: connectors, the wire protocol, streams, errors.
 
 ``aioclient-core`` depends on the three leaves (``aioclient-auth``,
-``aioclient-cookies`` and ``aioclient-forms``). The session, connectors and HTTP/1.1
-engine arrive with the core work; for now the package provides only its version.
+``aioclient-cookies`` and ``aioclient-forms``). So far it provides the engine under
+the session: the connection pool and connectors (TCP with Happy Eyeballs, TLS and
+certificate pins; Unix sockets), name resolvers, the sans-IO HTTP/1.1 parser and
+its asyncio protocol, body streams with back-pressure, timeouts and aiohttp's whole
+client exception hierarchy. ``ClientSession`` and ``request()`` arrive next.
 """
 
+from aiohappyeyeballs import AddrInfoType, SocketFactoryType
+
+from ._connector import (
+    BaseConnector,
+    Connection,
+    NamedPipeConnector,
+    TCPConnector,
+    UnixConnector,
+)
+from ._exceptions import (
+    ClientConnectionError,
+    ClientConnectionResetError,
+    ClientConnectorCertificateError,
+    ClientConnectorDNSError,
+    ClientConnectorError,
+    ClientConnectorSSLError,
+    ClientError,
+    ClientHttpProxyError,
+    ClientOSError,
+    ClientPayloadError,
+    ClientProxyConnectionError,
+    ClientResponseError,
+    ClientSSLError,
+    ConnectionTimeoutError,
+    ContentTypeError,
+    InvalidURL,
+    InvalidUrlClientError,
+    InvalidUrlRedirectClientError,
+    NonHttpUrlClientError,
+    NonHttpUrlRedirectClientError,
+    RedirectClientError,
+    ServerConnectionError,
+    ServerDisconnectedError,
+    ServerFingerprintMismatch,
+    ServerTimeoutError,
+    SocketTimeoutError,
+    TooManyRedirects,
+    UnixClientConnectorError,
+    WSMessageTypeError,
+    WSServerHandshakeError,
+)
+from ._http import HttpVersion, HttpVersion10, HttpVersion11, set_zlib_backend
+from ._reqinfo import ConnectionKey, RequestInfo
+from ._resolver import (
+    AbstractResolver,
+    AsyncResolver,
+    DefaultResolver,
+    ResolveResult,
+    ThreadedResolver,
+)
+from ._streams import (
+    EMPTY_PAYLOAD,
+    DataQueue,
+    EmptyStreamReader,
+    EofStream,
+    FlowControlDataQueue,
+    StreamReader,
+)
+from ._timeouts import DEFAULT_TIMEOUT, ClientTimeout
 from ._version import __version__
 
-__all__ = ["__version__"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "EMPTY_PAYLOAD",
+    "AbstractResolver",
+    "AddrInfoType",
+    "AsyncResolver",
+    "BaseConnector",
+    "ClientConnectionError",
+    "ClientConnectionResetError",
+    "ClientConnectorCertificateError",
+    "ClientConnectorDNSError",
+    "ClientConnectorError",
+    "ClientConnectorSSLError",
+    "ClientError",
+    "ClientHttpProxyError",
+    "ClientOSError",
+    "ClientPayloadError",
+    "ClientProxyConnectionError",
+    "ClientResponseError",
+    "ClientSSLError",
+    "ClientTimeout",
+    "Connection",
+    "ConnectionKey",
+    "ConnectionTimeoutError",
+    "ContentTypeError",
+    "DataQueue",
+    "DefaultResolver",
+    "EmptyStreamReader",
+    "EofStream",
+    "FlowControlDataQueue",
+    "HttpVersion",
+    "HttpVersion10",
+    "HttpVersion11",
+    "InvalidURL",
+    "InvalidUrlClientError",
+    "InvalidUrlRedirectClientError",
+    "NamedPipeConnector",
+    "NonHttpUrlClientError",
+    "NonHttpUrlRedirectClientError",
+    "RedirectClientError",
+    "RequestInfo",
+    "ResolveResult",
+    "ServerConnectionError",
+    "ServerDisconnectedError",
+    "ServerFingerprintMismatch",
+    "ServerTimeoutError",
+    "SocketFactoryType",
+    "SocketTimeoutError",
+    "StreamReader",
+    "TCPConnector",
+    "ThreadedResolver",
+    "TooManyRedirects",
+    "UnixClientConnectorError",
+    "UnixConnector",
+    "WSMessageTypeError",
+    "WSServerHandshakeError",
+    "__version__",
+    "set_zlib_backend",
+]

@@ -1,0 +1,561 @@
+"""Sans-IO HTTP/1.1 response parser: bytes in, events out (RFC 9112).
+
+The caller announces each request with :meth:`ResponseParser.expect_response`
+(the method and whether a body without length runs until close), then feeds
+received bytes with :meth:`~ResponseParser.feed_data` and the end of the
+connection with :meth:`~ResponseParser.feed_eof`. Both return a list of
+events (see :data:`~._models.Event`) in order:
+
+* ``InterimResponse`` for each 1xx head other than 101 (bounded count);
+* the ``RawResponseMessage`` head;
+* body ``bytes`` and, for chunked bodies, a ``ChunkEnd`` after each chunk;
+* ``MessageEnd`` with the trailers, or ``Upgraded`` with the remaining raw
+  bytes after a 101 response or a successful CONNECT (later ``feed_data``
+  calls then return their bytes wrapped in ``Upgraded`` unchanged).
+
+Parsing is strict (status line RFC 9112 §4, field lines §5, framing §6.3,
+chunked coding §7.1). Decisions where the RFC leaves a choice: a bare LF
+ends nothing and is rejected at once; obs-fold is rejected; a
+Transfer-Encoding whose final coding is not ``chunked`` makes the body run
+until the connection closes (the coding is not undone); any 101 response
+switches protocols, whatever its headers; bytes that arrive when no response
+is expected make the connection non-reusable (see ``reusable``).
+
+Errors are raised as the aiohttp-compatible exceptions of :mod:`._errors`
+and are sticky: a failed parser raises the same error on every later call.
+Events produced by the failing call before the error are kept in
+:attr:`ResponseParser.events_before_error`.
+"""
+
+from collections.abc import Callable
+from typing import Protocol
+
+from ._abnf import CONTENT_LENGTH_VALUE, STATUS_LINE, TRANSFER_CODING, VERSION_LOOSE
+from ._body import (
+    BodyReader,
+    ChunkedReader,
+    ContentLengthReader,
+    UntilEOFReader,
+    take_bytes,
+)
+from ._errors import BadHttpMessage, BadStatusLine, HttpProcessingError, snippet
+from ._fields import BARE_LF, Buffer, FieldBlock, LineFinder, build_multidict
+from ._models import (
+    EMPTY_TRAILERS,
+    Event,
+    HttpVersion,
+    HttpVersion10,
+    HttpVersion11,
+    InterimResponse,
+    MessageEnd,
+    RawResponseMessage,
+    Upgraded,
+)
+
+__all__ = ["RESPONSE_PARSERS", "ResponseParser", "ResponseParserInterface"]
+
+_IDLE, _HEAD, _BODY, _DONE, _UPGRADED, _CLOSED = range(6)
+_SUPPORTED_CODINGS = frozenset((b"gzip", b"deflate", b"br", b"zstd"))
+_VERSIONS = {0: HttpVersion10, 1: HttpVersion11}
+_StatusLine = tuple[HttpVersion, int, str]
+
+
+class ResponseParserInterface(Protocol):
+    """What the connection protocol needs from a response parser.
+
+    Any implementation (this pure-Python one, or a future C-backed one) must
+    produce the same events and raise the same exception types for the same
+    bytes, however they are split across calls.
+    """
+
+    @property
+    def reusable(self) -> bool:
+        """True if the connection may carry another request now."""
+        ...
+
+    @property
+    def events_before_error(self) -> list[Event]:
+        """Events produced by the call that raised, before the error."""
+        ...
+
+    def expect_response(self, method: str, *, read_until_eof: bool = True) -> None:
+        """Announce the request whose response comes next."""
+        ...
+
+    def feed_data(self, data: bytes) -> list[Event]:
+        """Parse received bytes and return the resulting events."""
+        ...
+
+    def feed_eof(self) -> list[Event]:
+        """Handle the end of the connection and return the final events."""
+        ...
+
+
+class ResponseParser:
+    """Strict, incremental HTTP/1.1 response parser.
+
+    Args:
+        max_line_size: Limit for the status line and chunk-size lines.
+        max_field_size: Limit for a field's name plus value.
+        max_headers: Limit for header fields plus trailer fields of one
+            response (so the header block is bounded by roughly
+            ``max_headers * max_field_size``).
+        max_interim_responses: How many 1xx responses may precede the final
+            one.
+
+    Raises:
+        ValueError: A limit is not a positive integer.
+    """
+
+    __slots__ = (
+        "_body",
+        "_buf",
+        "_error",
+        "_events_before_error",
+        "_fields",
+        "_finder",
+        "_interim",
+        "_last_should_close",
+        "_max_field_size",
+        "_max_headers",
+        "_max_interim",
+        "_max_line_size",
+        "_method",
+        "_read_until_eof",
+        "_should_close",
+        "_state",
+        "_status",
+        "_stray",
+    )
+
+    def __init__(
+        self,
+        *,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+        max_interim_responses: int = 32,
+    ) -> None:
+        for name, value in (
+            ("max_line_size", max_line_size),
+            ("max_field_size", max_field_size),
+            ("max_headers", max_headers),
+            ("max_interim_responses", max_interim_responses),
+        ):
+            if value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        self._max_line_size = max_line_size
+        self._max_field_size = max_field_size
+        self._max_headers = max_headers
+        self._max_interim = max_interim_responses
+        self._buf = bytearray()
+        self._finder = LineFinder()
+        self._state = _IDLE
+        self._method = "GET"
+        self._read_until_eof = True
+        self._status: _StatusLine | None = None
+        self._fields: FieldBlock | None = None
+        self._body: BodyReader | None = None
+        self._interim = 0
+        self._should_close = False
+        self._last_should_close = False
+        self._stray = False
+        self._error: HttpProcessingError | None = None
+        self._events_before_error: list[Event] = []
+
+    @property
+    def reusable(self) -> bool:
+        """True if the connection may carry another request now.
+
+        False while a response is in progress, after an error, after an
+        upgrade or the end of the connection, after a response that must
+        close, and once any byte arrived that no request asked for.
+        """
+        return (
+            self._state in (_IDLE, _DONE)
+            and not self._stray
+            and not self._last_should_close
+            and self._error is None
+        )
+
+    @property
+    def events_before_error(self) -> list[Event]:
+        """Events the failing call produced before it raised (else empty)."""
+        return self._events_before_error
+
+    def expect_response(self, method: str, *, read_until_eof: bool = True) -> None:
+        """Announce the request whose response is parsed next.
+
+        Call it before the request is sent, so that no response byte can
+        arrive unannounced.
+
+        Args:
+            method: Request method; ``HEAD`` responses have no body and a 2xx
+                answer to ``CONNECT`` opens a tunnel.
+            read_until_eof: Whether a body with neither ``Content-Length``
+                nor chunked coding runs until the connection closes (True) or
+                is empty (False).
+
+        Raises:
+            RuntimeError: A response is still in progress or the connection
+                is not reusable.
+        """
+        if self._error is not None:
+            raise RuntimeError("The parser failed; the connection must be closed")
+        if not self.reusable:
+            raise RuntimeError(
+                "The connection cannot carry another request "
+                "(response in progress, closed, upgraded or unexpected data)"
+            )
+        self._method = method.upper()
+        self._read_until_eof = read_until_eof
+        self._interim = 0
+        self._start_head()
+
+    def feed_data(self, data: bytes) -> list[Event]:
+        """Parse received bytes.
+
+        Args:
+            data: Bytes exactly as received (any split is fine).
+
+        Returns:
+            The events completed by these bytes, in order.
+
+        Raises:
+            HttpProcessingError: A subclass describing malformed input; the
+                parser stays failed.
+            RuntimeError: Called after ``feed_eof()``.
+        """
+        if self._error is not None:
+            raise self._error
+        state = self._state
+        if state == _CLOSED:
+            raise RuntimeError("feed_data() called after feed_eof()")
+        events: list[Event] = []
+        if not data:
+            return events
+        if state == _UPGRADED:
+            # Bytes of the new protocol, in case they are still routed here.
+            events.append(Upgraded(data))
+            return events
+        if state in (_IDLE, _DONE):
+            # Nobody asked for these bytes: the connection is desynchronised.
+            self._stray = True
+            return events
+        buf = self._buf
+        work: Buffer
+        if buf:
+            buf += data
+            work = buf
+        else:
+            work = data
+        try:
+            pos = self._run(work, events)
+        except HttpProcessingError as exc:
+            self._fail(exc, events)
+            raise
+        if work is buf:
+            del buf[:pos]
+        elif pos < len(work):
+            self._buf = bytearray(memoryview(work)[pos:])
+        return events
+
+    def feed_eof(self) -> list[Event]:
+        """Handle the end of the connection.
+
+        Returns:
+            ``MessageEnd`` for a body delimited by the close, else nothing.
+
+        Raises:
+            ContentLengthError: The body is shorter than ``Content-Length``.
+            TransferEncodingError: A chunked body was cut off.
+            BadHttpMessage: The connection closed inside a response head.
+        """
+        if self._error is not None:
+            raise self._error
+        events: list[Event] = []
+        state = self._state
+        self._state = _CLOSED
+        try:
+            if state == _HEAD and (
+                self._buf or self._status is not None or self._interim
+            ):
+                raise BadHttpMessage(
+                    "Connection closed before the response head was complete "
+                    f"({len(self._buf)} unparsed bytes)"
+                )
+            if state == _BODY:
+                assert self._body is not None
+                self._body.feed_eof()
+                self._end_message(events, self._body)
+                self._state = _CLOSED
+        except HttpProcessingError as exc:
+            self._fail(exc, events)
+            raise
+        return events
+
+    def _fail(self, exc: HttpProcessingError, events: list[Event]) -> None:
+        """Enter the sticky failed state."""
+        self._error = exc
+        self._events_before_error = events
+        self._buf = bytearray()
+        self._body = None
+
+    def _start_head(self) -> None:
+        """Prepare for the status line of the next (interim or final) head."""
+        self._state = _HEAD
+        self._finder.reset()
+        self._status = None
+        self._fields = None
+        self._body = None
+
+    def _run(self, work: Buffer, events: list[Event]) -> int:
+        """Drive the state machine over ``work``; return the consumed offset."""
+        pos = 0
+        end = len(work)
+        while pos < end:
+            state = self._state
+            if state == _BODY:
+                body = self._body
+                assert body is not None
+                pos = body.feed(work, pos, events)
+                if not body.done:
+                    return pos
+                self._end_message(events, body)
+            elif state == _HEAD:
+                pos, complete = self._parse_head(work, pos, events)
+                if not complete:
+                    return pos
+                if self._state == _UPGRADED:
+                    return end
+            else:
+                # RFC 9112 §9.3: without pipelining, bytes after a complete
+                # response are unsolicited; never reuse such a connection.
+                self._stray = True
+                return end
+        return pos
+
+    def _parse_head(
+        self, work: Buffer, pos: int, events: list[Event]
+    ) -> tuple[int, bool]:
+        """Consume status and field lines; return ``(pos, head_complete)``."""
+        if self._status is None:
+            end = self._finder.find(work, pos, self._max_line_size, "status line")
+            if end == BARE_LF:
+                line = bytes(work[pos : pos + 100])
+                raise BadStatusLine(
+                    line, f"Status line ends with a bare LF: {snippet(line)}"
+                )
+            if end < 0:
+                # Fail early on anything that cannot become "HTTP/".
+                prefix = bytes(work[pos : pos + 5])
+                if not b"HTTP/".startswith(prefix):
+                    raise BadStatusLine(
+                        prefix,
+                        f"Invalid HTTP/1.x status line {snippet(prefix)}",
+                    )
+                return pos, False
+            self._status = _parse_status_line(work, pos, end)
+            self._fields = FieldBlock(self._max_field_size, self._max_headers)
+            pos = end + 2
+        assert self._fields is not None
+        pos, done = self._fields.feed(work, pos)
+        if done:
+            self._complete_head(work, pos, events)
+        return pos, done
+
+    def _complete_head(self, work: Buffer, pos: int, events: list[Event]) -> None:
+        """Build the head event and choose the body framing (RFC 9112 §6.3)."""
+        assert self._status is not None
+        assert self._fields is not None
+        version, code, reason = self._status
+        raw = self._fields.raw
+        conn, te, cl, ce = _framing_fields(raw)
+        options = _list_members(conn)
+        should_close = b"close" in options or (
+            version == HttpVersion10 and b"keep-alive" not in options
+        )
+        tunnel = self._method == "CONNECT" and 200 <= code < 300
+        body: BodyReader | None = None
+        if not tunnel:
+            # RFC 9110 §9.3.6: a client ignores CL/TE in a 2xx to CONNECT.
+            body = self._body_reader(version, code, te, cl, len(raw))
+        if isinstance(body, UntilEOFReader):
+            should_close = True
+        head = RawResponseMessage(
+            version,
+            code,
+            reason,
+            build_multidict(raw),
+            tuple(raw),
+            should_close,
+            _compression(ce),
+            b"upgrade" in options,
+            isinstance(body, ChunkedReader),
+        )
+        if code == 101 or tunnel:
+            events.append(head)
+            events.append(Upgraded(take_bytes(work, pos, len(work))))
+            self._state = _UPGRADED
+        elif code < 200:
+            self._interim += 1
+            if self._interim > self._max_interim:
+                raise BadHttpMessage(
+                    f"Too many interim (1xx) responses: more than {self._max_interim}"
+                )
+            events.append(InterimResponse(head))
+            self._start_head()
+        else:
+            events.append(head)
+            self._should_close = should_close
+            if body is None:
+                self._end_message(events, None)
+            else:
+                self._body = body
+                self._state = _BODY
+
+    def _body_reader(
+        self,
+        version: HttpVersion,
+        code: int,
+        te: list[bytes],
+        cl: list[bytes],
+        header_count: int,
+    ) -> BodyReader | None:
+        """Validate length fields and pick the framing reader (RFC 9112 §6.3)."""
+        if te and cl:
+            # RFC 9112 §6.3 rule 3: a smuggling signature; refuse it.
+            raise BadHttpMessage(
+                "Response has both Transfer-Encoding and Content-Length"
+            )
+        if te and version == HttpVersion10:
+            # RFC 9112 §6.1: framing of such a message is faulty.
+            raise BadHttpMessage("HTTP/1.0 response with Transfer-Encoding")
+        codings = _transfer_codings(te)
+        length = _content_length(cl)
+        if code < 200 or code in (204, 304) or self._method == "HEAD":
+            return None  # rule 1: never a body, whatever the fields say
+        if codings:
+            if codings[-1] == "chunked":
+                return ChunkedReader(
+                    self._max_line_size,
+                    self._max_field_size,
+                    self._max_headers - header_count,
+                )
+            return UntilEOFReader()  # rule 4: final coding is not chunked
+        if length is not None:
+            return ContentLengthReader(length) if length else None
+        return UntilEOFReader() if self._read_until_eof else None
+
+    def _end_message(self, events: list[Event], body: BodyReader | None) -> None:
+        """Emit ``MessageEnd`` and wait for the next request."""
+        raw = body.raw_trailers if body is not None else []
+        trailers = build_multidict(raw) if raw else EMPTY_TRAILERS
+        events.append(MessageEnd(trailers, tuple(raw), self._should_close))
+        self._last_should_close = self._should_close
+        self._body = None
+        self._state = _DONE
+
+
+def _parse_status_line(work: Buffer, pos: int, end: int) -> _StatusLine:
+    """Validate an RFC 9112 §4 status line."""
+    match = STATUS_LINE.fullmatch(work, pos, end)
+    if match is None:
+        line = bytes(work[pos : min(end, pos + 100)])
+        if VERSION_LOOSE.match(line):
+            raise BadStatusLine(
+                line, f"Unsupported HTTP version in status line {snippet(line)}"
+            )
+        raise BadStatusLine(line, f"Invalid HTTP/1.x status line {snippet(line)}")
+    reason = match.group(3)
+    return (
+        _VERSIONS.get(match.group(1)[0] - 0x30)
+        or HttpVersion(1, match.group(1)[0] - 0x30),
+        int(match.group(2)),
+        reason.decode("utf-8", "surrogateescape") if reason else "",
+    )
+
+
+def _framing_fields(
+    raw: list[tuple[bytes, bytes]],
+) -> tuple[list[bytes], list[bytes], list[bytes], list[bytes]]:
+    """Values of Connection, Transfer-Encoding, Content-Length, Content-Encoding."""
+    conn: list[bytes] = []
+    te: list[bytes] = []
+    cl: list[bytes] = []
+    ce: list[bytes] = []
+    for name, value in raw:
+        key = name.lower()
+        if key == b"content-length":
+            cl.append(value)
+        elif key == b"transfer-encoding":
+            te.append(value)
+        elif key == b"connection":
+            conn.append(value)
+        elif key == b"content-encoding":
+            ce.append(value)
+    return conn, te, cl, ce
+
+
+def _list_members(values: list[bytes]) -> list[bytes]:
+    """Lower-cased members of a comma-separated list across field lines."""
+    members: list[bytes] = []
+    for value in values:
+        for item in value.split(b","):
+            stripped = item.strip(b" \t")
+            if stripped:
+                members.append(stripped.lower())
+    return members
+
+
+def _transfer_codings(values: list[bytes]) -> list[str]:
+    """Parse Transfer-Encoding across all field lines (RFC 9112 §6.1)."""
+    codings: list[str] = []
+    for value in values:
+        for item in value.decode("latin-1").split(","):
+            stripped = item.strip(" \t")
+            if not stripped:
+                continue  # RFC 9110 §5.6.1: empty list members are ignored
+            match = TRANSFER_CODING.fullmatch(stripped)
+            if match is None:
+                raise BadHttpMessage(f"Invalid Transfer-Encoding {snippet(value)}")
+            codings.append(match.group(1).lower())
+    if values and not codings:
+        raise BadHttpMessage("Empty Transfer-Encoding header")
+    if codings.count("chunked") > 1:
+        # RFC 9112 §6.1: chunked MUST NOT be applied more than once.
+        raise BadHttpMessage(
+            f"chunked applied more than once in {snippet(b', '.join(values))}"
+        )
+    return codings
+
+
+def _content_length(values: list[bytes]) -> int | None:
+    """Validate Content-Length across all field lines (RFC 9110 §8.6)."""
+    result: int | None = None
+    for value in values:
+        for item in value.split(b","):
+            digits = item.strip(b" \t")
+            if CONTENT_LENGTH_VALUE.fullmatch(digits) is None:
+                raise BadHttpMessage(f"Invalid Content-Length {snippet(value)}")
+            if len(digits.lstrip(b"0")) > 18:
+                raise BadHttpMessage(f"Content-Length too large: {snippet(value)}")
+            length = int(digits)
+            if result is not None and length != result:
+                raise BadHttpMessage(
+                    f"Conflicting Content-Length values {snippet(b', '.join(values))}"
+                )
+            result = length
+    return result
+
+
+def _compression(values: list[bytes]) -> str | None:
+    """The single supported content coding to undo, else None (pass through)."""
+    codings = [c for c in _list_members(values) if c != b"identity"]
+    if len(codings) == 1 and codings[0] in _SUPPORTED_CODINGS:
+        return codings[0].decode("ascii")
+    return None
+
+
+#: Parser implementations, fastest first; all must behave identically.
+RESPONSE_PARSERS: tuple[Callable[..., ResponseParserInterface], ...] = (ResponseParser,)

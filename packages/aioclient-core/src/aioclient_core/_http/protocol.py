@@ -1,0 +1,412 @@
+"""``ResponseHandler``: the asyncio glue between a socket and the sans-IO parser.
+
+Received bytes go to :class:`~._parser.ResponseParser`; its events become a
+queue of ``(RawResponseMessage, StreamReader)`` pairs for the response layer
+(``await protocol.read()``) and the bytes of each body. Content codings are
+undone here, in bounded steps driven by the reader: when the body stream is
+over its high-water mark the decoder stops and the transport is paused, so a
+decompression bomb never costs more than one step of memory (security
+category 4, principle 7).
+
+Everything that can go wrong ends the connection: a malformed head fails the
+next ``read()``, a malformed or truncated body fails its stream with
+``ClientPayloadError``, silence longer than ``sock_read`` fails both with
+``SocketTimeoutError``, and ``should_close`` stays true so the pool never
+reuses the connection (security category 10).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+from typing import cast
+
+from .._dataqueue import DataQueue
+from .._exceptions import (
+    ClientOSError,
+    ClientPayloadError,
+    ServerDisconnectedError,
+    SocketTimeoutError,
+)
+from .._streams import EMPTY_PAYLOAD, StreamReader
+from .._timeouts import ReadTimer, WaitTimer
+from ._decompress import DEFAULT_MAX_STEP, Decompressor, get_decompressor
+from ._errors import ContentEncodingError, HttpProcessingError
+from ._models import ChunkEnd, Event, MessageEnd, RawResponseMessage, Upgraded
+from ._parser import ResponseParser
+
+__all__ = ["ResponseHandler"]
+
+_Message = tuple[RawResponseMessage, StreamReader]
+
+
+class ResponseHandler(asyncio.Protocol):
+    """One HTTP/1.1 connection's protocol: parses responses and feeds their bodies.
+
+    Before each request, call :meth:`set_response_params`; then ``await
+    read()`` for the response head and its body stream.
+
+    Args:
+        loop: The event loop the connection runs on.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self.transport: asyncio.Transport | None = None
+        #: Resolved once the connection is lost.
+        self.closed: asyncio.Future[None] = loop.create_future()
+        self._messages: DataQueue[_Message] = DataQueue(loop)
+        self._parser: ResponseParser | None = None
+        self._head: RawResponseMessage | None = None
+        self._payload: StreamReader | None = None
+        self._in_chunk = False
+        self._decoder: Decompressor | None = None
+        self._pending: collections.deque[bytes] = collections.deque()
+        self._body_ended = False
+        self._reading_paused = False
+        self._read_timer: ReadTimer | None = None
+        self._total_timer: WaitTimer | None = None
+        self._read_bufsize = 2**18
+        self._auto_decompress = True
+        self._should_close = False
+        self._upgraded = False
+        self._tail = bytearray()  # raw bytes after an upgrade
+
+    # -- what the pool needs ---------------------------------------------------
+
+    @property
+    def should_close(self) -> bool:
+        """True when this connection must not carry another request."""
+        return (
+            self._should_close
+            or self._upgraded
+            or (self._parser is not None and not self._parser.reusable)
+            or (self._payload is not None and not self._payload.is_eof())
+            or bool(self._pending)
+            or self._messages.exception() is not None
+            or len(self._messages) > 0
+        )
+
+    @property
+    def connected(self) -> bool:
+        """True while the transport is open."""
+        return self.is_connected()
+
+    def is_connected(self) -> bool:
+        """True while the transport is open."""
+        return self.transport is not None and not self.transport.is_closing()
+
+    def close(self) -> None:
+        """Close the transport; pending reads fail once it is gone."""
+        self._cancel_read_timer()
+        if self.transport is not None:
+            self.transport.close()
+        self._should_close = True
+
+    def force_close(self) -> None:
+        """Mark the connection as not reusable (it closes when released)."""
+        self._should_close = True
+
+    @property
+    def upgraded(self) -> bool:
+        """True after a 101 response or a successful CONNECT."""
+        return self._upgraded
+
+    def take_tail(self) -> bytes:
+        """Return and forget the raw bytes received after an upgrade."""
+        tail = bytes(self._tail)
+        self._tail.clear()
+        return tail
+
+    # -- flow control (called by the body stream) --------------------------------
+
+    @property
+    def reading_paused(self) -> bool:
+        """True while reading from the transport is paused for back-pressure."""
+        return self._reading_paused
+
+    def pause_reading(self) -> None:
+        """Stop reading: the body's consumer is behind."""
+        if self._reading_paused:
+            return
+        self._reading_paused = True
+        # The silence that follows is ours, not the server's.
+        self._cancel_read_timer()
+        if self.transport is not None:
+            # A transport that is already closing may refuse; that is fine.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                self.transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        """Read again: decode what is pending first, then ask the transport."""
+        if not self._reading_paused:
+            return
+        self._reading_paused = False
+        self._pump()
+        if self._reading_paused or self.transport is None:
+            return
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            self.transport.resume_reading()
+        if self._payload is not None and self._read_timer is not None:
+            self._read_timer.rearm()
+
+    # -- configuring and reading responses ---------------------------------------
+
+    def set_response_params(
+        self,
+        *,
+        method: str = "GET",
+        read_until_eof: bool = False,
+        auto_decompress: bool = True,
+        read_timeout: float | None = None,
+        read_bufsize: int = 2**18,
+        timeout_ceil_threshold: float = 5,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+        timer: WaitTimer | None = None,
+    ) -> None:
+        """Prepare for the response to the request about to be sent.
+
+        Args:
+            method: The request method (a HEAD response has no body; a 2xx to
+                CONNECT starts a tunnel).
+            read_until_eof: Read a body without length until the connection
+                closes (else such a body is empty).
+            auto_decompress: Undo gzip/deflate/br/zstd content codings.
+            read_timeout: The ``sock_read`` timeout: most seconds between reads.
+            read_bufsize: The body stream's low-water mark in bytes.
+            timeout_ceil_threshold: Timers above this are rounded to whole seconds.
+            max_line_size: Longest status or header line.
+            max_field_size: Longest header name plus value.
+            max_headers: Most header and trailer fields.
+            timer: Bounds every wait for body data (the request's total timeout).
+        """
+        self._parser = ResponseParser(
+            max_line_size=max_line_size,
+            max_field_size=max_field_size,
+            max_headers=max_headers,
+        )
+        self._parser.expect_response(method, read_until_eof=read_until_eof)
+        self._auto_decompress = auto_decompress
+        self._read_bufsize = read_bufsize
+        self._total_timer = timer
+        self._cancel_read_timer()
+        self._read_timer = ReadTimer(
+            read_timeout,
+            self._on_read_timeout,
+            ceil_threshold=timeout_ceil_threshold,
+            loop=self._loop,
+        )
+        self._read_timer.rearm()
+
+    async def read(self) -> _Message:
+        """Wait for the next response head and its body stream.
+
+        Raises:
+            HttpProcessingError: The head was malformed.
+            ServerDisconnectedError: The connection closed before a head arrived.
+            SocketTimeoutError: The server was silent longer than ``sock_read``.
+        """
+        return await self._messages.read()
+
+    def set_exception(
+        self, exc: BaseException, exc_cause: BaseException | None = None
+    ) -> None:
+        """Fail whatever is being read (the head, else the body) with ``exc``."""
+        self._should_close = True
+        if exc_cause is not None and exc is not exc_cause:
+            exc.__cause__ = exc_cause
+        if self._payload is not None:
+            self._payload.set_exception(exc)
+        self._messages.set_exception(exc)
+
+    # -- asyncio callbacks -------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Keep the transport."""
+        # Connectors only make stream connections, whose transports are Transports.
+        self.transport = cast(asyncio.Transport, transport)
+
+    def data_received(self, data: bytes) -> None:
+        """Parse what arrived and route it."""
+        if self._read_timer is not None and self._read_timer.armed:
+            self._read_timer.rearm()
+        if self._upgraded:
+            self._tail += data  # raw bytes for whoever takes over the connection
+            return
+        if self._parser is None:
+            # Nobody asked for these bytes: the connection is out of step with
+            # the server and must never carry a request.
+            self._should_close = True
+            self.close()
+            return
+        try:
+            events = self._parser.feed_data(data)
+        except HttpProcessingError as exc:
+            self._handle_events(self._parser.events_before_error)
+            self._fail(exc)
+            return
+        self._handle_events(events)
+
+    def eof_received(self) -> bool:
+        """Let the transport close: HTTP/1.1 has no use for a half-open socket."""
+        return False
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        """Finish or fail the response in progress."""
+        self._cancel_read_timer()
+        self.transport = None
+        self._should_close = True
+        if not self.closed.done():
+            self.closed.set_result(None)
+        if self._parser is not None and not self._upgraded:
+            try:
+                self._handle_events(self._parser.feed_eof())
+            except HttpProcessingError as parse_error:
+                self._handle_events(self._parser.events_before_error)
+                self._fail(parse_error, lost=exc)
+        if self._payload is not None and not self._payload.is_eof():
+            error = ClientPayloadError("Response payload is not completed")
+            if exc is None:
+                self._payload.set_exception(error)
+            else:
+                self._payload.set_exception(error, exc)
+        if self._messages.exception() is None and not self._messages.is_eof():
+            if exc is None:
+                self._messages.set_exception(ServerDisconnectedError())
+            else:
+                os_error = ClientOSError(*getattr(exc, "args", ()))
+                self._messages.set_exception(os_error, exc)
+        self._payload = None
+
+    # -- internals ---------------------------------------------------------------
+
+    def _handle_events(self, events: list[Event]) -> None:
+        for index, event in enumerate(events):
+            if isinstance(event, bytes):
+                self._feed_body(event)
+            elif isinstance(event, RawResponseMessage):
+                bodiless = index + 1 < len(events) and isinstance(
+                    events[index + 1], MessageEnd
+                )
+                self._start_body(event, bodiless=bodiless)
+            elif isinstance(event, ChunkEnd):
+                if self._payload is not None and self._in_chunk:
+                    self._payload.end_http_chunk_receiving()
+                self._in_chunk = False
+            elif isinstance(event, MessageEnd):
+                self._body_ended = True
+                self._pump()
+            elif isinstance(event, Upgraded):
+                self._upgraded = True
+                self._tail += event.data
+            # InterimResponse (1xx other than 101): nothing to do yet.
+
+    def _start_body(self, head: RawResponseMessage, *, bodiless: bool) -> None:
+        self._head = head
+        self._body_ended = False
+        self._in_chunk = False
+        self._decoder = None
+        if bodiless:
+            self._payload = None
+            self._cancel_read_timer()
+            self._messages.feed_data((head, EMPTY_PAYLOAD))
+            return
+        payload = StreamReader(
+            self, self._read_bufsize, timer=self._total_timer, loop=self._loop
+        )
+        self._payload = payload
+        if self._auto_decompress and head.compression:
+            self._decoder = get_decompressor(head.compression)
+            if self._decoder is None:
+                payload.set_exception(
+                    ClientPayloadError(
+                        f"Can not decode content-encoding: {head.compression}"
+                    )
+                )
+                self._should_close = True
+            else:
+                payload.total_compressed_bytes = 0
+        self._messages.feed_data((head, payload))
+
+    def _feed_body(self, data: bytes) -> None:
+        payload = self._payload
+        if payload is None or payload.exception() is not None:
+            return
+        if self._head is not None and self._head.chunked and not self._in_chunk:
+            payload.begin_http_chunk_receiving()
+            self._in_chunk = True
+        if self._decoder is None:
+            payload.feed_data(data)
+            return
+        self._pending.append(data)
+        self._pump()
+
+    def _pump(self) -> None:
+        """Decode pending input until done or the stream is full; end the body."""
+        payload = self._payload
+        if payload is None:
+            return
+        decoder = self._decoder
+        try:
+            while decoder is not None and not self._reading_paused:
+                if decoder.needs_input:
+                    if not self._pending:
+                        break
+                    data = self._pending.popleft()
+                    if payload.total_compressed_bytes is not None:
+                        payload.total_compressed_bytes += len(data)
+                else:
+                    data = b""
+                out = decoder.decompress(data, DEFAULT_MAX_STEP)
+                if out:
+                    payload.feed_data(out)
+            if self._body_ended and not self._pending and not self._reading_paused:
+                if decoder is not None and decoder.needs_input:
+                    decoder.flush()
+                elif decoder is not None:
+                    return  # output still waiting to be produced
+                payload.feed_eof()
+                self._payload = None
+                self._decoder = None
+                self._cancel_read_timer()
+        except ContentEncodingError as exc:
+            self._pending.clear()
+            self._should_close = True
+            payload.set_exception(
+                ClientPayloadError(f"Response payload is not completed: {exc}"), exc
+            )
+            self._payload = None
+            self.close()
+
+    def _fail(
+        self, exc: HttpProcessingError, lost: BaseException | None = None
+    ) -> None:
+        """A parse error: fail the body if one is streaming, else the head."""
+        self._should_close = True
+        if self._payload is not None:
+            self._payload.set_exception(
+                ClientPayloadError(f"Response payload is not completed: {exc}"), exc
+            )
+            self._payload = None
+        else:
+            self._fail_head(exc)
+        if lost is None and self.transport is not None:
+            self.transport.close()
+
+    def _fail_head(self, exc: HttpProcessingError) -> None:
+        self._should_close = True
+        if self._messages.exception() is None:
+            self._messages.set_exception(exc)
+
+    def _on_read_timeout(self) -> None:
+        exc = SocketTimeoutError("Timeout on reading data from socket")
+        self.set_exception(exc)
+        if self.transport is not None:
+            self.transport.close()
+
+    def _cancel_read_timer(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.cancel()

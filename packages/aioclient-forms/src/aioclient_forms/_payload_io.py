@@ -1,0 +1,278 @@
+"""File-backed payloads and the default registrations of the payload registry.
+
+File objects are read in bounded slices in the default executor so that the
+event loop never blocks on disk I/O and the file is never held in memory whole.
+Seekable files remember their start offset so that a body can be sent again
+(e.g. after an HTTP 307/308 redirect, RFC 9110 section 15.4.8).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+from collections.abc import AsyncIterable
+from typing import IO, Any, TextIO
+
+from ._helpers import (
+    CONTENT_DISPOSITION,
+    FILE_CHUNK_SIZE,
+    guess_filename,
+    parse_mimetype,
+)
+from ._payload import (
+    PAYLOAD_REGISTRY,
+    AsyncIterablePayload,
+    BytesPayload,
+    Order,
+    Payload,
+    StringIOPayload,
+    StringPayload,
+)
+from ._protocols import PayloadWriter
+
+__all__ = [
+    "BufferedReaderPayload",
+    "BytesIOPayload",
+    "IOBasePayload",
+    "TextIOPayload",
+]
+
+_CLOSING: set[asyncio.Future[None]] = set()
+
+
+class IOBasePayload(Payload):
+    """A body read from a binary file object in 64 KiB slices in an executor.
+
+    The filename is guessed from ``value.name``; when one is known a
+    ``Content-Disposition: <disposition>; filename="..."`` header is added. The
+    file is not closed by :meth:`write` (so the body can be re-sent from the
+    remembered start offset); call :meth:`close` when done with it.
+    """
+
+    _start_position: int | None = None
+
+    def __init__(
+        self,
+        value: IO[Any],
+        disposition: str | None = "attachment",
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        if "filename" not in kwargs:
+            kwargs["filename"] = guess_filename(value)
+        super().__init__(value, *args, **kwargs)
+        if (
+            self._filename is not None
+            and disposition is not None
+            and CONTENT_DISPOSITION not in self.headers
+        ):
+            self.set_content_disposition(disposition, filename=self._filename)
+
+    def _rewind(self) -> None:
+        """Remember the start offset on first use; seek back to it afterwards."""
+        try:
+            if self._start_position is None:
+                self._start_position = self._value.tell()
+            else:
+                self._value.seek(self._start_position)
+        except (OSError, AttributeError, ValueError):
+            # Not seekable: the body can be sent only once.
+            self._consumed = True
+
+    @property
+    def size(self) -> int | None:
+        """Bytes from the start offset to the end of the file (needs a descriptor)."""
+        try:
+            if self._start_position is None:
+                self._start_position = self._value.tell()
+            return os.fstat(self._value.fileno()).st_size - self._start_position
+        except (AttributeError, OSError, ValueError):
+            return None
+
+    def _read_chunk(self, limit: int) -> bytes:
+        data = self._value.read(limit)
+        return data if isinstance(data, bytes) else bytes(data)
+
+    def _first_chunk(self, limit: int) -> bytes:
+        self._rewind()
+        return self._read_chunk(limit)
+
+    async def write(self, writer: PayloadWriter) -> None:
+        """Stream the file to ``writer`` from its start offset."""
+        await self.write_with_length(writer, None)
+
+    async def write_with_length(
+        self, writer: PayloadWriter, content_length: int | None
+    ) -> None:
+        """Stream at most ``content_length`` bytes of the file to ``writer``."""
+        loop = asyncio.get_running_loop()
+        remaining = content_length
+        read = self._first_chunk
+        while remaining is None or remaining > 0:
+            limit = (
+                FILE_CHUNK_SIZE
+                if remaining is None
+                else min(FILE_CHUNK_SIZE, remaining)
+            )
+            chunk = await loop.run_in_executor(None, read, limit)
+            read = self._read_chunk
+            if not chunk:
+                return
+            if remaining is not None:
+                chunk = chunk[:remaining]
+                remaining -= len(chunk)
+            await writer.write(chunk)
+
+    def _read_all(self) -> bytes:
+        self._rewind()
+        return self._read_chunk(-1)
+
+    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+        """Read the whole file and decode it (blocking; avoid inside the event loop)."""
+        return self._read_all().decode(encoding, errors)
+
+    async def as_bytes(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        """Read the whole file in the executor and return its bytes."""
+        return await asyncio.get_running_loop().run_in_executor(None, self._read_all)
+
+    def _close(self) -> None:
+        """Close the file in the executor without waiting for it."""
+        if self._consumed and self._value.closed:
+            return
+        self._consumed = True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._value.close()
+            return
+        future = loop.run_in_executor(None, self._value.close)
+        # Keep a reference until the close has run.
+        _CLOSING.add(future)
+        future.add_done_callback(_CLOSING.discard)
+
+    async def close(self) -> None:
+        """Close the file (in the executor); the payload is then consumed."""
+        if self._value.closed:
+            self._consumed = True
+            return
+        self._consumed = True
+        loop = asyncio.get_running_loop()
+        # Shielded so that a cancelled caller still leaves the file closed.
+        await asyncio.shield(loop.run_in_executor(None, self._value.close))
+
+
+class TextIOPayload(IOBasePayload):
+    """A body read from a text file object and encoded on the fly.
+
+    The encoding is ``encoding``, else the charset of ``content_type``, else UTF-8;
+    the default Content-Type is ``text/plain; charset=<encoding>``.
+    """
+
+    def __init__(
+        self,
+        value: TextIO,
+        *args: Any,
+        encoding: str | None = None,
+        content_type: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if encoding is None:
+            if content_type is None:
+                encoding = "utf-8"
+                content_type = "text/plain; charset=utf-8"
+            else:
+                encoding = parse_mimetype(content_type)[2].get("charset", "utf-8")
+        elif content_type is None:
+            content_type = f"text/plain; charset={encoding}"
+        super().__init__(
+            value, *args, content_type=content_type, encoding=encoding, **kwargs
+        )
+
+    def _read_chunk(self, limit: int) -> bytes:
+        text: str = self._value.read(limit)
+        return text.encode(self._encoding or "utf-8")
+
+    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+        """Read the whole text file (blocking; avoid inside the event loop)."""
+        self._rewind()
+        text: str = self._value.read()
+        return text
+
+    async def as_bytes(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        """Read the whole text file in the executor and return it encoded."""
+        actual = self._encoding or encoding
+
+        def read_and_encode() -> bytes:
+            self._rewind()
+            text: str = self._value.read()
+            return text.encode(actual, errors)
+
+        return await asyncio.get_running_loop().run_in_executor(None, read_and_encode)
+
+
+class BytesIOPayload(IOBasePayload):
+    """A body read from an in-memory :class:`io.BytesIO` (no executor needed).
+
+    The size is the number of bytes after the current position.
+    """
+
+    _autoclose = True
+
+    def __init__(self, value: io.BytesIO, *args: Any, **kwargs: Any) -> None:
+        super().__init__(value, *args, **kwargs)
+        position = value.tell()
+        self._start_position = position
+        self._size_value = len(value.getbuffer()) - position
+
+    @property
+    def size(self) -> int:
+        """Bytes after the position the buffer had when the payload was made."""
+        return self._size_value
+
+    async def write_with_length(
+        self, writer: PayloadWriter, content_length: int | None
+    ) -> None:
+        """Write at most ``content_length`` bytes, yielding between slices."""
+        self._rewind()
+        remaining = content_length
+        first = True
+        while remaining is None or remaining > 0:
+            if not first:
+                await asyncio.sleep(0)
+            first = False
+            limit = (
+                FILE_CHUNK_SIZE
+                if remaining is None
+                else min(FILE_CHUNK_SIZE, remaining)
+            )
+            chunk = self._value.read(limit)
+            if not chunk:
+                return
+            if remaining is not None:
+                remaining -= len(chunk)
+            await writer.write(chunk)
+
+    async def as_bytes(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        """Return the bytes after the start position."""
+        return self._read_all()
+
+    async def close(self) -> None:
+        """Do nothing: an in-memory buffer holds no resource."""
+
+    def _close(self) -> None:
+        """Do nothing: an in-memory buffer holds no resource."""
+
+
+class BufferedReaderPayload(IOBasePayload):
+    """A body read from a file opened in binary mode (``open(path, "rb")``)."""
+
+
+PAYLOAD_REGISTRY.register(BytesPayload, (bytes, bytearray, memoryview))
+PAYLOAD_REGISTRY.register(StringPayload, str)
+PAYLOAD_REGISTRY.register(StringIOPayload, io.StringIO)
+PAYLOAD_REGISTRY.register(TextIOPayload, io.TextIOBase)
+PAYLOAD_REGISTRY.register(BytesIOPayload, io.BytesIO)
+PAYLOAD_REGISTRY.register(BufferedReaderPayload, (io.BufferedReader, io.BufferedRandom))
+PAYLOAD_REGISTRY.register(IOBasePayload, io.IOBase)
+PAYLOAD_REGISTRY.register(AsyncIterablePayload, AsyncIterable, order=Order.try_last)
