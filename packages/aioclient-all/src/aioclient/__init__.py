@@ -4,8 +4,7 @@
 unchanged. This meta distribution (``aioclient-all``) holds no behaviour of its own: it
 re-exports the documented client namespace from the five distributions it pins
 exactly, each name being the very object its distribution defines. The names below
-are those that exist so far; ``ClientSession``, ``request()``, tracing and websockets
-arrive with the session and websocket work.
+are those that exist so far; tracing, middlewares and websockets arrive later.
 """
 
 from aioclient_auth import (
@@ -33,7 +32,10 @@ from aioclient_core import (
     ClientOSError,
     ClientPayloadError,
     ClientProxyConnectionError,
+    ClientRequest,
+    ClientResponse,
     ClientResponseError,
+    ClientSession,
     ClientSSLError,
     ClientTimeout,
     ConnectionTimeoutError,
@@ -66,6 +68,7 @@ from aioclient_core import (
     UnixConnector,
     WSMessageTypeError,
     WSServerHandshakeError,
+    request,
     set_zlib_backend,
 )
 from aioclient_forms import (
@@ -97,6 +100,7 @@ from aioclient_forms import (
 from . import abc as abc
 from . import client_exceptions as client_exceptions
 from . import connector as connector
+from . import hdrs as hdrs
 from . import multipart as multipart
 from . import payload as payload
 from . import resolver as resolver
@@ -128,8 +132,11 @@ __all__ = [
     "ClientOSError",
     "ClientPayloadError",
     "ClientProxyConnectionError",
+    "ClientRequest",
+    "ClientResponse",
     "ClientResponseError",
     "ClientSSLError",
+    "ClientSession",
     "ClientTimeout",
     "ConnectionTimeoutError",
     "ContentTypeError",
@@ -177,8 +184,10 @@ __all__ = [
     "content_disposition_filename",
     "encode_basic_auth",
     "get_payload",
+    "hdrs",
     "parse_content_disposition",
     "payload_type",
+    "request",
     "set_zlib_backend",
     "streamer",
 ]

@@ -5,11 +5,14 @@
 the session: the connection pool and connectors (TCP with Happy Eyeballs, TLS and
 certificate pins; Unix sockets), name resolvers, the sans-IO HTTP/1.1 parser and
 its asyncio protocol, body streams with back-pressure, timeouts and aiohttp's whole
-client exception hierarchy. ``ClientSession`` and ``request()`` arrive next.
+client exception hierarchy; and on top of them ``ClientSession``,
+``ClientRequest``, ``ClientResponse`` and the one-shot ``request()``.
 """
 
 from aiohappyeyeballs import AddrInfoType, SocketFactoryType
 
+from . import hdrs
+from ._api import request
 from ._connector import (
     BaseConnector,
     Connection,
@@ -51,6 +54,7 @@ from ._exceptions import (
 )
 from ._http import HttpVersion, HttpVersion10, HttpVersion11, set_zlib_backend
 from ._reqinfo import ConnectionKey, RequestInfo
+from ._request import ClientRequest
 from ._resolver import (
     AbstractResolver,
     AsyncResolver,
@@ -58,6 +62,8 @@ from ._resolver import (
     ResolveResult,
     ThreadedResolver,
 )
+from ._response import ClientResponse, ContentDisposition
+from ._session import ClientSession
 from ._streams import (
     EMPTY_PAYLOAD,
     DataQueue,
@@ -87,12 +93,16 @@ __all__ = [
     "ClientOSError",
     "ClientPayloadError",
     "ClientProxyConnectionError",
+    "ClientRequest",
+    "ClientResponse",
     "ClientResponseError",
     "ClientSSLError",
+    "ClientSession",
     "ClientTimeout",
     "Connection",
     "ConnectionKey",
     "ConnectionTimeoutError",
+    "ContentDisposition",
     "ContentTypeError",
     "DataQueue",
     "DefaultResolver",
@@ -126,5 +136,7 @@ __all__ = [
     "WSMessageTypeError",
     "WSServerHandshakeError",
     "__version__",
+    "hdrs",
+    "request",
     "set_zlib_backend",
 ]

@@ -302,9 +302,11 @@ class BaseConnector:
         key = req.connection_key
         await self._take_slot(key, traces)
         protocol: PooledProtocol | None = None
+        reused = False
         try:
             protocol = self._pop_idle(key)
             if protocol is not None:
+                reused = True
                 for trace in traces:
                     await trace.send_connection_reuseconn()
             else:
@@ -321,7 +323,9 @@ class BaseConnector:
             self._free_slot(key)
             raise
         self._in_use.setdefault(key, set()).add(protocol)
-        return Connection(self, key, protocol, self._loop)
+        connection = Connection(self, key, protocol, self._loop)
+        connection._reused = reused
+        return connection
 
     async def _create_connection(
         self,

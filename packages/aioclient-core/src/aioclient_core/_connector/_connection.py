@@ -38,6 +38,7 @@ class Connection:
         "_key",
         "_loop",
         "_protocol",
+        "_reused",
         "_source_traceback",
     )
 
@@ -53,6 +54,9 @@ class Connection:
         self._protocol: PooledProtocol | None = protocol
         self._loop = loop
         self._callbacks: list[Callable[[], None]] = []
+        # Whether the transport served an earlier request (a stale keep-alive
+        # connection may have been closed by the server meanwhile).
+        self._reused = False
         self._source_traceback = (
             traceback.extract_stack(limit=8) if loop.get_debug() else None
         )

@@ -24,6 +24,7 @@ from typing import cast
 
 from .._dataqueue import DataQueue
 from .._exceptions import (
+    ClientConnectionResetError,
     ClientOSError,
     ClientPayloadError,
     ServerDisconnectedError,
@@ -33,7 +34,13 @@ from .._streams import EMPTY_PAYLOAD, StreamReader
 from .._timeouts import ReadTimer, WaitTimer
 from ._decompress import DEFAULT_MAX_STEP, Decompressor, get_decompressor
 from ._errors import ContentEncodingError, HttpProcessingError
-from ._models import ChunkEnd, Event, MessageEnd, RawResponseMessage, Upgraded
+from ._models import (
+    ChunkEnd,
+    Event,
+    MessageEnd,
+    RawResponseMessage,
+    Upgraded,
+)
 from ._parser import ResponseParser
 
 __all__ = ["ResponseHandler"]
@@ -72,6 +79,9 @@ class ResponseHandler(asyncio.Protocol):
         self._should_close = False
         self._upgraded = False
         self._tail = bytearray()  # raw bytes after an upgrade
+        self._writing_paused = False
+        self._drain_waiter: asyncio.Future[None] | None = None
+        self._continue_waiter: asyncio.Future[None] | None = None
 
     # -- what the pool needs ---------------------------------------------------
 
@@ -150,6 +160,41 @@ class ResponseHandler(asyncio.Protocol):
             self.transport.resume_reading()
         if self._payload is not None and self._read_timer is not None:
             self._read_timer.rearm()
+
+    # -- flow control for the request body (called by the transport) -------------
+
+    def pause_writing(self) -> None:
+        """The transport's send buffer is full: writers wait in :meth:`drain`."""
+        self._writing_paused = True
+
+    def resume_writing(self) -> None:
+        """The send buffer drained: wake a waiting writer."""
+        self._writing_paused = False
+        waiter, self._drain_waiter = self._drain_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def drain(self) -> None:
+        """Wait until the transport accepts more data.
+
+        Raises:
+            ClientConnectionResetError: The connection is closing or closed.
+        """
+        if self.transport is None or self.transport.is_closing():
+            raise ClientConnectionResetError("Cannot write to closing transport")
+        if not self._writing_paused:
+            return
+        waiter = self._drain_waiter
+        if waiter is None or waiter.done():
+            waiter = self._drain_waiter = self._loop.create_future()
+        await asyncio.shield(waiter)
+
+    def expect_continue(self) -> asyncio.Future[None]:
+        """Return a future resolved by the next ``100 Continue`` (or final) head."""
+        waiter = self._continue_waiter
+        if waiter is None or waiter.done():
+            waiter = self._continue_waiter = self._loop.create_future()
+        return waiter
 
     # -- configuring and reading responses ---------------------------------------
 
@@ -261,6 +306,8 @@ class ResponseHandler(asyncio.Protocol):
         self._should_close = True
         if not self.closed.done():
             self.closed.set_result(None)
+        self.resume_writing()  # a writer waiting to drain sees the closed transport
+        self._release_continue()
         if self._parser is not None and not self._upgraded:
             try:
                 self._handle_events(self._parser.feed_eof())
@@ -302,9 +349,17 @@ class ResponseHandler(asyncio.Protocol):
             elif isinstance(event, Upgraded):
                 self._upgraded = True
                 self._tail += event.data
-            # InterimResponse (1xx other than 101): nothing to do yet.
+            elif event.head.code == 100:  # an InterimResponse
+                self._release_continue()
+
+    def _release_continue(self) -> None:
+        waiter, self._continue_waiter = self._continue_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def _start_body(self, head: RawResponseMessage, *, bodiless: bool) -> None:
+        # A final answer also ends any wait for 100 Continue (RFC 9110 §10.1.1).
+        self._release_continue()
         self._head = head
         self._body_ended = False
         self._in_chunk = False

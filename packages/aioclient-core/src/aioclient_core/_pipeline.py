@@ -1,0 +1,113 @@
+"""One hop of the request pipeline: get a connection, send, read the head.
+
+A keep-alive connection taken from the pool may have been closed by the server
+while idle; if such a connection fails before a single response byte arrives,
+an idempotent request whose body can be sent again is retried once on a fresh
+connection (RFC 9112 §9.3.1). Nothing else is retried: a non-idempotent request
+might have been processed, and a new connection that fails says something
+about the server, not about staleness.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import cast
+
+from aioclient_forms import Payload
+
+from ._connector import BaseConnector, Connection
+from ._exceptions import ClientOSError, ConnectionTimeoutError, ServerDisconnectedError
+from ._http.protocol import ResponseHandler
+from ._request import ClientRequest
+from ._response import ClientResponse
+from ._timeouts import ClientTimeout, RequestDeadline, ceil_timeout
+
+__all__ = ["IDEMPOTENT_METHODS", "RequestOptions", "send_request"]
+
+#: Methods that may be sent twice without changing the outcome (RFC 9110 §9.2.2).
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """How one request reads its response."""
+
+    read_until_eof: bool
+    auto_decompress: bool
+    read_bufsize: int
+    max_line_size: int
+    max_field_size: int
+    max_headers: int
+    timeout: ClientTimeout
+
+
+async def send_request(
+    connector: BaseConnector,
+    req: ClientRequest,
+    options: RequestOptions,
+    deadline: RequestDeadline,
+) -> ClientResponse:
+    """Connect, send ``req`` and read the response head (retrying a stale connection).
+
+    Raises:
+        ConnectionTimeoutError: Waiting for or making a connection took longer
+            than ``timeout.connect``.
+    """
+    for attempt in (1, 2):
+        conn = await _connect(connector, req, options.timeout)
+        try:
+            return await _exchange(conn, req, options, deadline)
+        except (ServerDisconnectedError, ClientOSError):
+            if attempt == 2 or not _may_retry(conn, req):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _connect(
+    connector: BaseConnector, req: ClientRequest, timeout: ClientTimeout
+) -> Connection:
+    try:
+        async with ceil_timeout(timeout.connect, timeout.ceil_threshold):
+            return await connector.connect(req, [], timeout)
+    except TimeoutError as exc:
+        raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
+
+
+async def _exchange(
+    conn: Connection,
+    req: ClientRequest,
+    options: RequestOptions,
+    deadline: RequestDeadline,
+) -> ClientResponse:
+    protocol = cast(ResponseHandler, conn.protocol)
+    protocol.set_response_params(
+        method=req.method,
+        read_until_eof=options.read_until_eof,
+        auto_decompress=options.auto_decompress,
+        read_timeout=options.timeout.sock_read,
+        read_bufsize=options.read_bufsize,
+        timeout_ceil_threshold=options.timeout.ceil_threshold,
+        max_line_size=options.max_line_size,
+        max_field_size=options.max_field_size,
+        max_headers=options.max_headers,
+        timer=deadline,
+    )
+    try:
+        resp = await req.send(conn)
+    except BaseException:
+        conn.close()
+        raise
+    try:
+        await resp.start(conn)
+    except BaseException:
+        resp.close()
+        req.terminate()
+        raise
+    return resp
+
+
+def _may_retry(conn: Connection, req: ClientRequest) -> bool:
+    if not conn._reused or req.method not in IDEMPOTENT_METHODS:
+        return False
+    body = req.body
+    return not (isinstance(body, Payload) and body.consumed)

@@ -1,0 +1,453 @@
+"""``ClientRequest``: one request's method, URL, headers and body, and sending it.
+
+The request is validated while it is built, so bad input fails before a byte is
+sent: the method must be a token (RFC 9110 §9.1), the URL must have a host,
+conflicting framing options (``chunked`` with ``Content-Length``, ``compress``
+with ``Content-Encoding``) are refused, and the serializer refuses control
+characters in any header (security category 1). Bodies go through the payload
+registry of ``aioclient-forms``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from multidict import CIMultiDict, CIMultiDictProxy, istr
+from yarl import URL
+
+from aioclient_auth import BasicAuth
+from aioclient_forms import PAYLOAD_REGISTRY, FormData, Payload
+from aioclient_forms import LookupError as PayloadLookupError
+
+from . import hdrs
+from ._connector import Connection
+from ._connector._tls import SSLSetting
+from ._exceptions import ClientConnectionError, ClientOSError, InvalidURL
+from ._http._decompress import supported_encodings
+from ._http._models import HttpVersion, HttpVersion11
+from ._http._writer import connection_header, host_header, request_target
+from ._reqinfo import ConnectionKey, RequestInfo
+from ._response import ClientResponse
+from ._version import __version__
+from ._writer import StreamWriter
+
+if TYPE_CHECKING:
+    from ._session import ClientSession
+
+__all__ = ["DEFAULT_USER_AGENT", "ClientRequest"]
+
+#: The User-Agent sent unless the caller sets or skips one.
+DEFAULT_USER_AGENT = (
+    f"Python/{sys.version_info[0]}.{sys.version_info[1]} aioclient/{__version__}"
+)
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_VERSION = re.compile(r"^(\d+)\.(\d+)$")
+
+
+def _accept_encoding() -> str:
+    # Advertise only the codings this installation can decode.
+    return ", ".join(supported_encodings())
+
+
+class ClientRequest:
+    """A request as the session builds it (and middlewares may change it)."""
+
+    GET_METHODS = frozenset(
+        {hdrs.METH_GET, hdrs.METH_HEAD, hdrs.METH_OPTIONS, hdrs.METH_TRACE}
+    )
+    POST_METHODS = frozenset({hdrs.METH_PATCH, hdrs.METH_POST, hdrs.METH_PUT})
+    ALL_METHODS = GET_METHODS | POST_METHODS | {hdrs.METH_DELETE}
+    DEFAULT_HEADERS = {hdrs.ACCEPT: "*/*", hdrs.ACCEPT_ENCODING: _accept_encoding()}
+
+    body: Payload | bytes = b""
+    auth: BasicAuth | None = None
+    response: ClientResponse | None = None
+    _writer_task: asyncio.Task[None] | None = None
+
+    def __init__(
+        self,
+        method: str,
+        url: URL,
+        *,
+        params: Any = None,
+        headers: Any = None,
+        skip_auto_headers: Iterable[str] | None = None,
+        data: Any = None,
+        cookies: Any = None,
+        auth: BasicAuth | None = None,
+        version: HttpVersion = HttpVersion11,
+        compress: str | bool | None = None,
+        chunked: bool | None = None,
+        expect100: bool = False,
+        loop: asyncio.AbstractEventLoop | None = None,
+        response_class: type[ClientResponse] | None = None,
+        proxy: URL | None = None,
+        proxy_auth: BasicAuth | None = None,
+        timer: Any = None,
+        session: ClientSession | None = None,
+        ssl: SSLSetting = True,
+        proxy_headers: Any = None,
+        traces: list[Any] | None = None,
+        trust_env: bool = False,
+        server_hostname: str | None = None,
+    ) -> None:
+        if not isinstance(url, URL):
+            raise TypeError(f"url should be yarl.URL instance, got {type(url)!r}")
+        if not _TOKEN.fullmatch(method):
+            raise ValueError(
+                f"Method cannot contain non-token characters {method!r} "
+                "(found at least one character outside RFC 9110 tchar)"
+            )
+        self._loop = loop or asyncio.get_running_loop()
+        self.method = method.upper()
+        self.original_url = url
+        self.url = url.with_fragment(None) if url.raw_fragment else url
+        if params:
+            self.url = self.url.extend_query(params)
+        self.session = session
+        self.response_class = response_class or ClientResponse
+        self._timer = timer
+        self._traces = traces or []
+        self.ssl = ssl
+        self.server_hostname = server_hostname
+        self.chunked: bool | None = chunked
+        self.compress: str | None = None
+        self.proxy: URL | None = proxy
+        self.proxy_auth = proxy_auth
+        self.proxy_headers: CIMultiDict[str] | None = (
+            CIMultiDict(proxy_headers) if proxy_headers else None
+        )
+        self.version = version
+        self.update_host(self.url)
+        self.update_headers(headers)
+        self.update_auto_headers(skip_auto_headers)
+        self.update_cookies(cookies)
+        self.update_content_encoding(data, compress)
+        self.update_auth(auth, trust_env)
+        self.update_body_from_data(data)
+        self.update_transfer_encoding()
+        self.update_expect_continue(expect100)
+
+    # -- derived identity ---------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        """The host to connect to (raw form, IDNA-encoded)."""
+        return self.url.raw_host or ""
+
+    @property
+    def port(self) -> int | None:
+        """The port to connect to."""
+        return self.url.port
+
+    def is_ssl(self) -> bool:
+        """True for ``https`` and ``wss`` URLs."""
+        return self.url.scheme in ("https", "wss")
+
+    @property
+    def connection_key(self) -> ConnectionKey:
+        """The pool key: requests with equal keys may share a connection."""
+        proxy_hash = (
+            hash(tuple(self.proxy_headers.items())) if self.proxy_headers else None
+        )
+        return ConnectionKey(
+            self.host,
+            self.port,
+            self.is_ssl(),
+            self.ssl,
+            self.proxy,
+            self.proxy_auth,
+            proxy_hash,
+            self.server_hostname,
+        )
+
+    @property
+    def request_info(self) -> RequestInfo:
+        """The method, URL and headers, as responses and errors report them."""
+        return RequestInfo(
+            self.url, self.method, CIMultiDictProxy(self.headers), self.original_url
+        )
+
+    @property
+    def skip_auto_headers(self) -> CIMultiDict[None]:
+        """Default headers the caller asked not to send."""
+        return self._skip_auto_headers
+
+    # -- building -------------------------------------------------------------------
+
+    def update_host(self, url: URL) -> None:
+        """Check the URL has a host and take Basic credentials from its userinfo."""
+        if not url.raw_host:
+            raise InvalidURL(url)
+        if url.raw_user or url.raw_password:
+            self.auth = BasicAuth(url.user or "", url.password or "")
+
+    def update_version(self, version: HttpVersion | str) -> None:
+        """Set the HTTP version (``HttpVersion`` or a ``"1.1"`` string)."""
+        if isinstance(version, str):
+            match = _VERSION.match(version)
+            if match is None:
+                raise ValueError(f"Can not parse http version number: {version}")
+            version = HttpVersion(int(match.group(1)), int(match.group(2)))
+        self.version = version
+
+    def update_headers(self, headers: Any) -> None:
+        """Set ``Host`` and the caller's headers (later duplicates are added)."""
+        self.headers: CIMultiDict[str] = CIMultiDict()
+        self.headers[hdrs.HOST] = host_header(
+            self.url.raw_host or "", self.url.explicit_port, self.url.scheme
+        )
+        if not headers:
+            return
+        items = (
+            headers.items() if isinstance(headers, Mapping | CIMultiDict) else headers
+        )
+        seen: set[str] = set()
+        for key, value in items:
+            name = istr(key)
+            if name == hdrs.HOST or name not in seen:
+                self.headers[key] = value
+                seen.add(name)
+            else:
+                self.headers.add(key, value)
+
+    def update_auto_headers(self, skip_auto_headers: Iterable[str] | None) -> None:
+        """Add ``Accept``, ``Accept-Encoding`` and ``User-Agent`` unless skipped."""
+        self._skip_auto_headers: CIMultiDict[None] = CIMultiDict(
+            (name, None) for name in sorted(skip_auto_headers or ())
+        )
+        used = self.headers.keys() | self._skip_auto_headers.keys()
+        for name, value in self.DEFAULT_HEADERS.items():
+            if name not in used:
+                self.headers[name] = value
+        if hdrs.USER_AGENT not in used:
+            self.headers[hdrs.USER_AGENT] = DEFAULT_USER_AGENT
+
+    def update_cookies(self, cookies: Any) -> None:
+        """Add a ``Cookie`` header from a mapping or pairs (already filtered)."""
+        if not cookies:
+            return
+        items = cookies.items() if isinstance(cookies, Mapping) else cookies
+        pairs = []
+        for name, value in items:
+            text = getattr(value, "coded_value", value)
+            pairs.append(f"{name}={text}")
+        existing = self.headers.get(hdrs.COOKIE, "")
+        self.headers[hdrs.COOKIE] = "; ".join(([existing] if existing else []) + pairs)
+
+    def update_content_encoding(self, data: Any, compress: str | bool | None) -> None:
+        """Set up request compression (``compress=True`` means deflate)."""
+        if not data:
+            self.compress = None
+            return
+        if self.headers.get(hdrs.CONTENT_ENCODING):
+            if compress:
+                raise ValueError(
+                    "compress can not be set if Content-Encoding header is set"
+                )
+        elif compress:
+            self.compress = compress if isinstance(compress, str) else "deflate"
+            self.headers[hdrs.CONTENT_ENCODING] = self.compress
+            self.chunked = True  # the compressed length is unknown up front
+
+    def update_transfer_encoding(self) -> None:
+        """Choose ``Content-Length`` or chunked framing for the body."""
+        te = self.headers.get(hdrs.TRANSFER_ENCODING, "").lower()
+        if "chunked" in te:
+            if self.chunked:
+                raise ValueError(
+                    "chunked can not be set if Transfer-Encoding: chunked header is set"
+                )
+        elif self.chunked:
+            if hdrs.CONTENT_LENGTH in self.headers:
+                raise ValueError(
+                    "chunked can not be set if Content-Length header is set"
+                )
+            self.headers[hdrs.TRANSFER_ENCODING] = "chunked"
+
+    def update_auth(self, auth: BasicAuth | None, trust_env: bool = False) -> None:
+        """Send Basic credentials (from ``auth``, else the URL's userinfo)."""
+        if auth is None:
+            auth = self.auth
+        if auth is None:
+            return
+        if not isinstance(auth, BasicAuth):
+            raise TypeError("BasicAuth() tuple is required instead")
+        self.auth = auth
+        self.headers[hdrs.AUTHORIZATION] = auth.encode()
+
+    def update_proxy(
+        self, proxy: URL | None, proxy_auth: BasicAuth | None, proxy_headers: Any
+    ) -> None:
+        """Set the proxy for this request."""
+        if proxy_auth is not None and not isinstance(proxy_auth, BasicAuth):
+            raise ValueError("proxy_auth must be None or BasicAuth() tuple")
+        self.proxy = proxy
+        self.proxy_auth = proxy_auth
+        self.proxy_headers = CIMultiDict(proxy_headers) if proxy_headers else None
+
+    def update_body_from_data(self, body: Any) -> None:
+        """Turn ``data`` into a payload and copy its headers (unless set)."""
+        if body is None or (isinstance(body, bytes | str) and not body):
+            self.body = b""
+            if (
+                self.method not in self.GET_METHODS
+                and not self.chunked
+                and hdrs.TRANSFER_ENCODING not in self.headers
+                and hdrs.CONTENT_LENGTH not in self.headers
+            ):
+                self.headers[hdrs.CONTENT_LENGTH] = "0"
+            return
+        self.body = _to_payload(body)
+        if not self.chunked and hdrs.CONTENT_LENGTH not in self.headers:
+            size = self.body.size
+            if size is None:
+                self.chunked = True
+            else:
+                self.headers[hdrs.CONTENT_LENGTH] = str(size)
+        for key, value in self.body.headers.items():
+            if key in self.headers or key in self._skip_auto_headers:
+                continue
+            self.headers[key] = value
+
+    async def update_body(self, body: Any) -> None:
+        """Replace the body (closing the old payload) and recompute framing."""
+        if isinstance(self.body, Payload):
+            await self.body.close()
+        self.headers.popall(hdrs.CONTENT_LENGTH, None)
+        self.headers.popall(hdrs.TRANSFER_ENCODING, None)
+        self.chunked = None if self.compress is None else True
+        self.update_body_from_data(body)
+        self.update_transfer_encoding()
+
+    def update_expect_continue(self, expect: bool = False) -> None:
+        """Ask the server to confirm before the body is sent (RFC 9110 §10.1.1)."""
+        if expect:
+            self.headers[hdrs.EXPECT] = "100-continue"
+        self._continue: asyncio.Future[None] | None = None
+        self._expect_continue = (
+            self.headers.get(hdrs.EXPECT, "").lower() == "100-continue"
+        )
+
+    # -- sending --------------------------------------------------------------------
+
+    async def send(self, conn: Connection) -> ClientResponse:
+        """Write the request on ``conn`` and return the (not yet started) response.
+
+        Raises:
+            ValueError: A header would put a forbidden character on the wire, or
+                ``Content-Length`` is not a number.
+        """
+        protocol = conn.protocol
+        if protocol is None:
+            raise ClientConnectionError("Connection closed")
+        length = self.headers.get(hdrs.CONTENT_LENGTH)
+        if length is not None and not length.isdigit():
+            raise ValueError(f"Invalid Content-Length header: {length!r}")
+        force_close = conn._connector.force_close
+        if hdrs.CONNECTION not in self.headers:
+            value = connection_header(self.version, force_close=force_close)
+            if value is not None:
+                self.headers[hdrs.CONNECTION] = value
+        target = request_target(self.url, self.method, proxied=self.proxy is not None)
+        writer = StreamWriter(protocol, self._loop)  # type: ignore[arg-type]
+        if self.compress:
+            writer.enable_compression(self.compress)
+        if self.chunked:
+            writer.enable_chunking()
+        status_line = (
+            f"{self.method} {target} HTTP/{self.version.major}.{self.version.minor}"
+        )
+        await writer.write_headers(status_line, self.headers)
+        self._writer_obj = writer
+        if isinstance(self.body, Payload) or self._expect_continue:
+            continue_waiter = (
+                protocol.expect_continue()  # type: ignore[attr-defined]
+                if self._expect_continue
+                else None
+            )
+            self._writer_task = self._loop.create_task(
+                self.write_bytes(writer, conn, continue_waiter)
+            )
+        else:
+            # No body: the head leaves now and no task is needed (the hot path).
+            writer.send_headers()
+        self.response = self.response_class(
+            self.method,
+            self.original_url,
+            writer=self._writer_task,
+            continue100=None,
+            timer=self._timer,
+            request_info=self.request_info,
+            traces=self._traces,
+            loop=self._loop,
+            session=self.session,
+            stream_writer=writer,
+        )
+        return self.response
+
+    async def write_bytes(
+        self,
+        writer: StreamWriter,
+        conn: Connection,
+        continue_waiter: asyncio.Future[None] | None = None,
+    ) -> None:
+        """Write the body (after ``100 Continue`` if asked), then end it."""
+        protocol = conn.protocol
+        try:
+            if continue_waiter is not None:
+                writer.send_headers()
+                await continue_waiter
+            if isinstance(self.body, Payload):
+                await self.body.write(writer)
+            await writer.write_eof()
+        except OSError as exc:
+            error = ClientOSError(
+                exc.errno, f"Can not write request body for {self.url}"
+            )
+            error.__cause__ = exc
+            if protocol is not None:
+                protocol.set_exception(error)  # type: ignore[attr-defined]
+        except asyncio.CancelledError:
+            if protocol is not None:
+                protocol.close()
+            raise
+        except Exception as exc:
+            error2 = ClientConnectionError(
+                f"Failed to send bytes into the underlying connection {conn}: {exc!r}"
+            )
+            error2.__cause__ = exc
+            if protocol is not None:
+                protocol.set_exception(error2)  # type: ignore[attr-defined]
+
+    async def close(self) -> None:
+        """Wait for the body writer to finish."""
+        if self._writer_task is not None:
+            try:
+                await self._writer_task
+            finally:
+                self._writer_task = None
+
+    def terminate(self) -> None:
+        """Stop writing the body."""
+        if self._writer_task is not None and not self._writer_task.done():
+            self._writer_task.cancel()
+        self._writer_task = None
+
+
+def _to_payload(body: Any) -> Payload:
+    if isinstance(body, FormData):
+        return body()
+    try:
+        with warnings.catch_warnings():
+            # The writer streams large bytes in slices without blocking the loop,
+            # so the forms package's advice to wrap them in BytesIO does not apply.
+            warnings.simplefilter("ignore", ResourceWarning)
+            return PAYLOAD_REGISTRY.get(body, disposition=None)
+    except PayloadLookupError:
+        return FormData(body)()

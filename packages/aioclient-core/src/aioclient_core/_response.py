@@ -1,0 +1,489 @@
+"""``ClientResponse``: the status, headers and body stream of one response.
+
+The connection goes back to the pool the moment the body has been read to its
+end (or at once for a response without a body); closing or releasing a
+response whose body was not read closes the connection instead, so no
+half-read connection is ever reused (RFC 9112 §9.3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import json
+import re
+import traceback
+import warnings
+from collections.abc import Callable, Generator, Sequence
+from http.cookies import SimpleCookie
+from types import MappingProxyType, TracebackType
+from typing import TYPE_CHECKING, Any, NamedTuple, Self, cast
+
+from multidict import CIMultiDictProxy, MultiDict, MultiDictProxy
+from yarl import URL
+
+from aioclient_forms import content_disposition_filename, parse_content_disposition
+
+from . import hdrs
+from ._connector import Connection
+from ._exceptions import (
+    ClientConnectionError,
+    ClientResponseError,
+    ContentTypeError,
+)
+from ._http._errors import HttpProcessingError
+from ._http._models import HttpVersion
+from ._http.protocol import ResponseHandler
+from ._reqinfo import RequestInfo, mask_url
+from ._streams import StreamReader
+from ._timeouts import RequestDeadline
+
+if TYPE_CHECKING:
+    from ._session import ClientSession
+
+__all__ = ["ClientResponse", "ContentDisposition"]
+
+_JSON_CONTENT_TYPE = re.compile(r"^application/(?:[\w.+-]+?\+)?json$")
+_LINK_SPLIT = re.compile(r",(?=\s*<)")
+_LINK_PARAM = re.compile(r"\s*;\s*([^=;\s]+)\s*=\s*(\"[^\"]*\"|[^;,\s]*)")
+
+
+class ContentDisposition(NamedTuple):
+    """A parsed ``Content-Disposition`` header (RFC 6266).
+
+    Attributes:
+        type: The disposition type, lower-cased (``attachment``, ``inline``...).
+        parameters: Every parameter, read-only.
+        filename: The file name from ``filename*`` or ``filename``, if any.
+    """
+
+    type: str | None
+    parameters: MappingProxyType[str, str]
+    filename: str | None
+
+
+class ClientResponse:
+    """A response to a request made by a :class:`ClientSession`.
+
+    Use it as ``async with session.get(url) as resp:`` so the connection is
+    released even when the body is not read.
+    """
+
+    version: HttpVersion | None = None
+    status: int = None  # type: ignore[assignment] # set by start()
+    reason: str | None = None
+    content: StreamReader = None  # type: ignore[assignment] # set by start()
+    _headers: CIMultiDictProxy[str] = None  # type: ignore[assignment]
+    _raw_headers: tuple[tuple[bytes, bytes], ...] = ()
+    _connection: Connection | None = None
+    _closed = True  # until start() succeeds
+
+    def __init__(
+        self,
+        method: str,
+        url: URL,
+        *,
+        writer: asyncio.Task[None] | None,
+        continue100: asyncio.Future[bool] | None,
+        timer: RequestDeadline | None,
+        request_info: RequestInfo,
+        traces: Sequence[Any],
+        loop: asyncio.AbstractEventLoop,
+        session: ClientSession | None,
+        stream_writer: Any = None,
+    ) -> None:
+        self.method = method
+        self._real_url = url
+        self._url = url.with_fragment(None) if url.raw_fragment else url
+        self._writer = writer
+        self._continue = continue100
+        self._timer = timer
+        self._request_info = request_info
+        self._traces = traces
+        self._loop = loop
+        self._session = session
+        self._stream_writer = stream_writer
+        self._body: bytes | None = None
+        self._history: tuple[ClientResponse, ...] = ()
+        self._cookies: SimpleCookie | None = None
+        self._released = False
+        self._in_context = False
+        self._source_traceback = (
+            traceback.extract_stack(limit=8) if loop.get_debug() else None
+        )
+
+    def __repr__(self) -> str:
+        return f"<ClientResponse({mask_url(self.url)}) [{self.status} {self.reason}]>"
+
+    def __del__(self, _warnings: Any = warnings) -> None:
+        if self._closed or self._connection is None:
+            return
+        connection, self._connection = self._connection, None
+        connection.release()
+        if self._loop.get_debug():
+            _warnings.warn(
+                f"Unclosed response {self!r}",
+                ResourceWarning,
+                source=self,
+                stacklevel=1,
+            )
+            context: dict[str, Any] = {"client_response": self}
+            context["message"] = "Unclosed response"
+            if self._source_traceback is not None:
+                context["source_traceback"] = self._source_traceback
+            self._loop.call_exception_handler(context)
+
+    # -- reading the head ---------------------------------------------------------
+
+    async def start(self, connection: Connection) -> Self:
+        """Read the response head from ``connection`` (called by the session).
+
+        Raises:
+            ClientResponseError: The head was malformed (``status`` is the
+                parser's error code, usually 400).
+        """
+        self._connection = connection
+        # Connectors always build ResponseHandler protocols.
+        protocol = cast(ResponseHandler, connection.protocol)
+        try:
+            message, payload = await protocol.read()
+        except HttpProcessingError as exc:
+            raise ClientResponseError(
+                self._request_info,
+                self._history,
+                status=exc.code,
+                message=exc.message,
+                headers=exc.headers,
+            ) from exc
+        self.version = message.version
+        self.status = message.code
+        self.reason = message.reason
+        self._headers = message.headers
+        self._raw_headers = message.raw_headers
+        self.content = payload
+        self._closed = False
+        if protocol.upgraded:
+            return self  # 101: the connection belongs to whoever upgraded it
+        if payload.is_eof():
+            self._response_eof()
+        else:
+            payload.on_eof(self._response_eof)
+        return self
+
+    def _response_eof(self) -> None:
+        """The body was read to its end: hand the connection back at once."""
+        if self._closed or self._connection is None:
+            return
+        protocol = self._connection.protocol
+        if isinstance(protocol, ResponseHandler) and protocol.upgraded:
+            return
+        connection, self._connection = self._connection, None
+        connection.release()
+        self._closed = True
+        self._cleanup_timer()
+
+    # -- attributes -----------------------------------------------------------------
+
+    @property
+    def url(self) -> URL:
+        """The URL of the request, without its fragment."""
+        return self._url
+
+    @property
+    def url_obj(self) -> URL:
+        """Deprecated alias of :attr:`url`."""
+        warnings.warn("Deprecated, use .url #1654", DeprecationWarning, stacklevel=2)
+        return self._url
+
+    @property
+    def real_url(self) -> URL:
+        """The URL of the request, fragment included."""
+        return self._real_url
+
+    @property
+    def host(self) -> str:
+        """The host the request went to."""
+        return self._url.host or ""
+
+    @property
+    def headers(self) -> CIMultiDictProxy[str]:
+        """The response headers."""
+        return self._headers
+
+    @property
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """The response headers as received, as ``(name, value)`` byte pairs."""
+        return self._raw_headers
+
+    @property
+    def request_info(self) -> RequestInfo:
+        """What was sent: method, URL and headers."""
+        return self._request_info
+
+    @property
+    def history(self) -> tuple[ClientResponse, ...]:
+        """The redirect responses that led to this one, oldest first."""
+        return self._history
+
+    @property
+    def connection(self) -> Connection | None:
+        """The connection, until the body is read or the response released."""
+        return self._connection
+
+    @property
+    def closed(self) -> bool:
+        """True once the response is released or closed."""
+        return self._closed
+
+    @property
+    def ok(self) -> bool:
+        """True for statuses below 400."""
+        return self.status < 400
+
+    @property
+    def cookies(self) -> SimpleCookie:
+        """Cookies set by this response (one per name; see ``headers``)."""
+        if self._cookies is None:
+            self._cookies = SimpleCookie()
+            for header in self._headers.getall(hdrs.SET_COOKIE, ()):
+                with contextlib.suppress(Exception):
+                    self._cookies.load(header)
+        return self._cookies
+
+    @cookies.setter
+    def cookies(self, cookies: SimpleCookie) -> None:
+        self._cookies = cookies
+
+    def _content_type_params(self) -> tuple[str, dict[str, str]]:
+        raw = self._headers.get(hdrs.CONTENT_TYPE, "") if self._headers else ""
+        main, *params = raw.split(";")
+        mimetype = main.strip().lower()
+        parsed: dict[str, str] = {}
+        for param in params:
+            key, _, value = param.partition("=")
+            parsed[key.strip().lower()] = value.strip().strip('"')
+        if "/" not in mimetype:
+            mimetype = "application/octet-stream"
+        return mimetype, parsed
+
+    @property
+    def content_type(self) -> str:
+        """The media type, ``application/octet-stream`` when missing or invalid."""
+        return self._content_type_params()[0]
+
+    @property
+    def charset(self) -> str | None:
+        """The ``charset`` parameter of ``Content-Type``, if any."""
+        return self._content_type_params()[1].get("charset") or None
+
+    @property
+    def content_length(self) -> int | None:
+        """The ``Content-Length`` value, if present."""
+        value = self._headers.get(hdrs.CONTENT_LENGTH) if self._headers else None
+        return int(value) if value is not None and value.isdigit() else None
+
+    @property
+    def content_disposition(self) -> ContentDisposition | None:
+        """The parsed ``Content-Disposition`` header, if present."""
+        raw = self._headers.get(hdrs.CONTENT_DISPOSITION) if self._headers else None
+        if raw is None:
+            return None
+        disposition, params = parse_content_disposition(raw)
+        return ContentDisposition(
+            disposition, MappingProxyType(params), content_disposition_filename(params)
+        )
+
+    @property
+    def links(self) -> MultiDictProxy[MultiDictProxy[str | URL]]:
+        """The ``Link`` header (RFC 8288), keyed by ``rel`` (or the URL)."""
+        links: MultiDict[MultiDictProxy[str | URL]] = MultiDict()
+        for value in self._headers.getall(hdrs.LINK, ()) if self._headers else ():
+            for item in _LINK_SPLIT.split(value):
+                target, _, rest = item.strip().partition(">")
+                link: MultiDict[str | URL] = MultiDict()
+                for key, param in _LINK_PARAM.findall(rest):
+                    link.add(key.lower(), param.strip('"'))
+                link.add("url", self._url.join(URL(target.lstrip("<"))))
+                key_name = str(link.get("rel", target.lstrip("<")))
+                links.add(key_name, MultiDictProxy(link))
+        return MultiDictProxy(links)
+
+    # -- the body -------------------------------------------------------------------
+
+    async def read(self) -> bytes:
+        """Read the whole body (cached after the first call).
+
+        Raises:
+            ClientConnectionError: The response was already released.
+            ClientPayloadError: The body was malformed or cut short.
+        """
+        if self._body is None:
+            try:
+                self._body = await self.content.read()
+            except BaseException:
+                self.close()
+                raise
+            for trace in self._traces:
+                await trace.send_response_chunk_received(
+                    self.method, self.url, self._body
+                )
+        elif self._released:
+            # Explicitly released: reading again is a usage error, as in aiohttp
+            # (text() and json() still decode the cached body).
+            raise ClientConnectionError("Connection closed")
+        return self._body
+
+    def get_encoding(self) -> str:
+        """The body's character encoding (``charset``, else a fallback).
+
+        Raises:
+            RuntimeError: The fallback needs the body, which was not read yet.
+        """
+        mimetype, params = self._content_type_params()
+        charset = params.get("charset")
+        if charset:
+            with contextlib.suppress(LookupError, ValueError):
+                return codecs.lookup(charset).name
+        if mimetype in ("application/json", "application/rdap+json") or (
+            mimetype == "application/rdap"
+        ):
+            return "utf-8"  # RFC 8259 §8.1 / RFC 9083: always UTF-8
+        if self._body is None:
+            raise RuntimeError(
+                "Cannot compute fallback encoding of a not yet read body"
+            )
+        resolver: Callable[[ClientResponse, bytes], str] = (
+            self._session._resolve_charset
+            if self._session is not None
+            else lambda _r, _b: "utf-8"
+        )
+        return resolver(self, self._body)
+
+    async def text(self, encoding: str | None = None, errors: str = "strict") -> str:
+        """Read the body and decode it (with :meth:`get_encoding` by default)."""
+        body = self._body if self._body is not None else await self.read()
+        return body.decode(encoding or self.get_encoding(), errors=errors)
+
+    async def json(
+        self,
+        *,
+        encoding: str | None = None,
+        loads: Callable[[str], Any] = json.loads,
+        content_type: str | None = "application/json",
+    ) -> Any:
+        """Read the body and parse it as JSON; an empty body gives ``None``.
+
+        Raises:
+            ContentTypeError: The media type does not match ``content_type``
+                (pass ``content_type=None`` to skip the check).
+        """
+        body = self._body if self._body is not None else await self.read()
+        if content_type:
+            mimetype = self.content_type
+            matches = (
+                _JSON_CONTENT_TYPE.match(mimetype) is not None
+                if content_type == "application/json"
+                else content_type in mimetype
+            )
+            if not matches:
+                raise ContentTypeError(
+                    self._request_info,
+                    self._history,
+                    status=self.status,
+                    message=(
+                        "Attempt to decode JSON with unexpected mimetype: "
+                        f"{mimetype} (pass content_type=None to disable the check)"
+                    ),
+                    headers=self._headers,
+                )
+        if not body.strip():
+            return None
+        return loads(body.decode(encoding or self.get_encoding()))
+
+    # -- lifetime -------------------------------------------------------------------
+
+    def release(self) -> Any:
+        """Give the connection back (closed instead if the body was not read).
+
+        Returns an awaitable that does nothing, so ``await resp.release()`` works.
+        """
+        self._released = True
+        self._cleanup_writer()
+        self._close_connection(force=False)
+        return _DONE
+
+    def close(self) -> None:
+        """Close the connection: it is not reused."""
+        self._released = True
+        self._cleanup_writer()
+        self._close_connection(force=True)
+
+    def _close_connection(self, *, force: bool) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            if force:
+                connection.close()
+            else:
+                connection.release()  # the protocol knows if the body is unread
+        self._closed = True
+        self._cleanup_timer()
+
+    def _cleanup_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _cleanup_writer(self) -> None:
+        if self._writer is not None and not self._writer.done():
+            self._writer.cancel()
+
+    def raise_for_status(self) -> None:
+        """Raise ``ClientResponseError`` for a status of 400 or more.
+
+        Outside ``async with`` the response is released first.
+        """
+        if self.status < 400:
+            return
+        if not self._in_context:
+            self.release()
+        raise ClientResponseError(
+            self._request_info,
+            self._history,
+            status=self.status,
+            message=self.reason or "",
+            headers=self._headers,
+        )
+
+    async def wait_for_close(self) -> None:
+        """Wait for the request body to finish sending, then release."""
+        if self._writer is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+        self.release()
+
+    async def __aenter__(self) -> Self:
+        self._in_context = True
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._in_context = False
+        self.release()
+        await self.wait_for_close()
+
+
+class _Done:
+    """An awaitable that completes at once (what ``release()`` returns)."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[None, None, None]:
+        return
+        yield  # makes this a generator function
+
+
+_DONE = _Done()

@@ -1,0 +1,203 @@
+"""How a request's options combine with the session's defaults.
+
+Small pure functions, one rule each: header merging (a request header replaces
+the session's first, later duplicates are added), timeouts, TLS arguments,
+cookies (the jar's matches plus the request's own, filtered the same way),
+Basic credentials (URL userinfo, ``auth=``, the session's, ``.netrc``) and URL
+validation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import warnings
+from collections.abc import Iterable, Mapping
+from http.cookies import BaseCookie
+from typing import Any
+
+from multidict import CIMultiDict, istr
+from yarl import URL
+
+from aioclient_auth import BasicAuth, Fingerprint, basicauth_from_netrc, netrc_from_env
+from aioclient_cookies import CookieJar
+from aioclient_cookies.abc import AbstractCookieJar
+
+from . import hdrs
+from ._connector._tls import SSLSetting, merge_ssl_params
+from ._exceptions import (
+    InvalidUrlClientError,
+    InvalidUrlRedirectClientError,
+    NonHttpUrlClientError,
+)
+from ._sentinel import SENTINEL, Sentinel
+from ._timeouts import ClientTimeout
+
+__all__ = [
+    "check_url",
+    "merge_headers",
+    "netrc_auth",
+    "request_cookies",
+    "request_ssl",
+    "request_timeout",
+    "resolve_auth",
+    "to_url",
+]
+
+
+def to_url(value: Any, base_url: URL | None) -> URL:
+    """Turn a string or URL into an absolute URL, joined to ``base_url``.
+
+    Raises:
+        InvalidUrlClientError: The value is not a URL.
+    """
+    try:
+        url = URL(value)
+    except (ValueError, TypeError) as exc:
+        raise InvalidUrlClientError(value) from exc
+    if base_url is not None and not url.is_absolute():
+        url = base_url.join(url)
+    return url
+
+
+def check_url(url: URL, schemes: Iterable[str], *, redirected: bool = False) -> None:
+    """Refuse a URL the connector cannot serve or that names no host.
+
+    Raises:
+        NonHttpUrlClientError: The scheme is not served by the connector.
+        InvalidUrlClientError: The URL has no host (the redirect variant after a
+            redirect).
+    """
+    if url.scheme not in schemes:
+        raise NonHttpUrlClientError(url)
+    if not url.raw_host:
+        error = InvalidUrlRedirectClientError if redirected else InvalidUrlClientError
+        raise error(url)
+
+
+def merge_headers(defaults: CIMultiDict[str], extra: Any) -> CIMultiDict[str]:
+    """Session headers overlaid with the request's.
+
+    The first request value of a name replaces the session's; later values of the
+    same name are added, so a request can send a field several times.
+    """
+    merged = CIMultiDict(defaults)
+    if not extra:
+        return merged
+    items = extra.items() if isinstance(extra, Mapping) else extra
+    replaced: set[str] = set()
+    for key, value in items:
+        name = istr(key)
+        if name in replaced:
+            merged.add(key, value)
+        else:
+            merged[key] = value
+            replaced.add(name)
+    return merged
+
+
+def request_timeout(value: Any, default: ClientTimeout) -> ClientTimeout:
+    """The request's ``timeout=``: a ``ClientTimeout``, else a ``total`` in seconds."""
+    if value is SENTINEL:
+        return default
+    if isinstance(value, ClientTimeout):
+        return value
+    return ClientTimeout(total=value)
+
+
+def request_ssl(
+    value: Any,
+    verify_ssl: bool | None,
+    ssl_context: ssl.SSLContext | None,
+    fingerprint: bytes | None,
+) -> SSLSetting:
+    """The request's TLS setting, with aiohttp's deprecated spellings folded in.
+
+    Raises:
+        TypeError: ``ssl`` is of another type.
+    """
+    if value is not None and not isinstance(value, ssl.SSLContext | bool | Fingerprint):
+        raise TypeError(
+            "ssl should be SSLContext, bool, Fingerprint or None, "
+            f"got {value!r} instead."
+        )
+    verify: bool | None | Sentinel = SENTINEL if verify_ssl is None else verify_ssl
+    return merge_ssl_params(value, verify, ssl_context, fingerprint)
+
+
+def request_cookies(
+    jar: AbstractCookieJar, url: URL, extra: Any
+) -> BaseCookie[str] | None:
+    """The cookies to send: the jar's matches plus the request's own."""
+    sent = jar.filter_cookies(url)
+    if extra:
+        scratch = CookieJar(unsafe=jar.unsafe, quote_cookie=jar.quote_cookie)
+        scratch.update_cookies(extra)
+        for name, morsel in scratch.filter_cookies(url).items():
+            sent[name] = morsel
+    return sent or None
+
+
+def resolve_auth(
+    url: URL,
+    auth: BasicAuth | None,
+    session_auth: BasicAuth | None,
+    base_url: URL | None,
+    *,
+    redirected: bool,
+) -> tuple[URL, BasicAuth | None]:
+    """Pick the credentials for ``url`` and strip them from the URL.
+
+    Raises:
+        ValueError: ``auth=`` given together with credentials in the URL.
+    """
+    url_auth = BasicAuth.from_url(url)
+    if url_auth is not None:
+        if auth is not None and not redirected:
+            raise ValueError(
+                "Cannot combine AUTH argument with credentials encoded in URL"
+            )
+        auth = url_auth
+        url = url.with_user(None)
+    # The session's credentials go only to its base URL's origin (or anywhere
+    # when it has none).
+    if (
+        auth is None
+        and session_auth is not None
+        and (base_url is None or url.origin() == base_url.origin())
+    ):
+        auth = session_auth
+    return url, auth
+
+
+async def netrc_auth(url: URL) -> BasicAuth | None:
+    """Credentials for ``url``'s host from ``.netrc`` (read in a worker thread)."""
+    host = url.host
+    if host is None:
+        return None
+
+    def lookup() -> BasicAuth | None:
+        try:
+            return basicauth_from_netrc(netrc_from_env(), host)
+        except LookupError:
+            return None
+
+    return await asyncio.get_running_loop().run_in_executor(None, lookup)
+
+
+def deprecated(message: str) -> None:
+    """Warn about a deprecated argument, pointing at the caller's caller."""
+    warnings.warn(message, DeprecationWarning, stacklevel=4)
+
+
+def check_auth_header(headers: CIMultiDict[str], auth: BasicAuth | None) -> None:
+    """Refuse both an ``Authorization`` header and other credentials.
+
+    Raises:
+        ValueError: Both were given.
+    """
+    if auth is not None and hdrs.AUTHORIZATION in headers:
+        raise ValueError(
+            "Cannot combine AUTHORIZATION header with AUTH argument "
+            "or credentials encoded in URL"
+        )

@@ -1,0 +1,187 @@
+"""``StreamWriter``: puts a request (head and body) on a connection.
+
+The head is serialized by the sans-IO writer (which refuses header injection)
+and held back so it leaves in one packet with the first piece of the body.
+Body bytes go out in slices of at most :data:`WRITE_SLICE` bytes, as views of
+the caller's buffer, waiting for the transport to drain between slices: a large
+``bytes`` body is never copied whole, and a slow server slows the upload down
+instead of filling memory (security category 11). Chunked framing (RFC 9112
+§7.1) and request compression are applied on the way out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+
+from ._exceptions import ClientConnectionResetError
+from ._http._decompress import ZLibCompressor
+from ._http._models import HttpVersion
+from ._http._writer import LAST_CHUNK, encode_chunk, serialize_request_head
+from ._http.protocol import ResponseHandler
+
+__all__ = ["WRITE_SLICE", "StreamWriter"]
+
+#: The largest piece handed to the transport at once.
+WRITE_SLICE = 2**18
+#: Above this many bytes in the transport's buffer a write waits for a drain.
+_HIGH_WATER = 2**16
+
+_Data = bytes | bytearray | memoryview
+
+
+class StreamWriter:
+    """Writes one request's head and body to a connection's transport.
+
+    Satisfies ``aioclient_forms.PayloadWriter`` (``async write(chunk)``), so a
+    payload writes itself through it.
+
+    Args:
+        protocol: The connection's protocol (its transport and drain waiter).
+        loop: The event loop.
+        on_chunk_sent: Awaited with each body chunk after it is written.
+        on_headers_sent: Awaited with the head once it is written.
+    """
+
+    def __init__(
+        self,
+        protocol: ResponseHandler,
+        loop: asyncio.AbstractEventLoop,
+        on_chunk_sent: Callable[[bytes], object] | None = None,
+        on_headers_sent: Callable[[Mapping[str, str]], object] | None = None,
+    ) -> None:
+        self._protocol = protocol
+        self._loop = loop
+        self._on_chunk_sent = on_chunk_sent
+        self._on_headers_sent = on_headers_sent
+        self._pending_head = b""
+        self._chunked = False
+        self._compressor: ZLibCompressor | None = None
+        self._eof = False
+        #: Body bytes (after compression and framing) and head bytes written.
+        self.output_size = 0
+        #: Bytes given to :meth:`write` (before compression).
+        self.buffer_size = 0
+        #: The declared body length, when known.
+        self.length: int | None = None
+
+    @property
+    def transport(self) -> asyncio.Transport | None:
+        """The connection's transport, or None once it is gone."""
+        return self._protocol.transport
+
+    @property
+    def chunked(self) -> bool:
+        """True when the body is sent with chunked framing."""
+        return self._chunked
+
+    def enable_chunking(self) -> None:
+        """Frame the body as chunks (RFC 9112 §7.1)."""
+        self._chunked = True
+
+    def enable_compression(self, encoding: str = "deflate") -> None:
+        """Compress the body with ``deflate`` or ``gzip``."""
+        self._compressor = ZLibCompressor(encoding=encoding)
+
+    async def write_headers(self, status_line: str, headers: Mapping[str, str]) -> None:
+        """Serialize the head; it is sent together with the first body bytes.
+
+        Args:
+            status_line: ``"METHOD target HTTP/x.y"``.
+            headers: The header fields, in order.
+
+        Raises:
+            ValueError: A control character or invalid name would reach the wire.
+        """
+        method, target, protocol = status_line.split(" ", 2)
+        major, _, minor = protocol.removeprefix("HTTP/").partition(".")
+        if not (major.isdigit() and minor.isdigit()):
+            raise ValueError(f"Invalid HTTP version in request line: {protocol!r}")
+        version = HttpVersion(int(major), int(minor))
+        self._pending_head = serialize_request_head(
+            method, target, version, list(headers.items())
+        )
+        if self._on_headers_sent is not None:
+            await _maybe_await(self._on_headers_sent(headers))
+
+    def send_headers(self) -> None:
+        """Send the head now, without waiting for body bytes."""
+        if self._pending_head:
+            head, self._pending_head = self._pending_head, b""
+            self._transport_write(head)
+
+    async def write(self, chunk: _Data, *, drain: bool = True) -> None:
+        """Send body bytes, compressing and framing them as configured."""
+        if not chunk:
+            return
+        self.buffer_size += len(chunk)
+        if self._compressor is not None:
+            compressed = self._compressor.compress(bytes(chunk))
+            if not compressed:
+                return
+            chunk = compressed
+        view = memoryview(chunk).cast("B")
+        for start in range(0, len(view), WRITE_SLICE):
+            piece = view[start : start + WRITE_SLICE]
+            self._write_body(piece)
+            if drain:
+                await self._drain_if_needed()
+        if self._on_chunk_sent is not None:
+            await _maybe_await(self._on_chunk_sent(bytes(chunk)))
+
+    async def write_eof(self, chunk: _Data = b"") -> None:
+        """Send the last body bytes and end the body."""
+        if self._eof:
+            return
+        if chunk:
+            await self.write(chunk)
+        tail = b""
+        if self._compressor is not None:
+            tail = self._compressor.flush()
+        if self._chunked:
+            self._write_raw((encode_chunk(tail) if tail else b"") + LAST_CHUNK)
+        elif tail:
+            self._write_raw(tail)
+        else:
+            self.send_headers()
+        self._eof = True
+        await self.drain()
+
+    async def drain(self) -> None:
+        """Wait until the transport's buffer drains."""
+        await self._protocol.drain()
+
+    def _write_body(self, piece: memoryview) -> None:
+        if self._chunked:
+            # The chunk-size line, then the data as a view: no copy of the data.
+            self._write_raw(f"{len(piece):x}\r\n".encode("ascii"))
+            self._write_raw(piece)
+            self._write_raw(b"\r\n")
+        else:
+            self._write_raw(piece)
+
+    def _write_raw(self, data: _Data) -> None:
+        if self._pending_head:
+            head, self._pending_head = self._pending_head, b""
+            if len(data) <= _HIGH_WATER:
+                self._transport_write(head + bytes(data))
+                return
+            self._transport_write(head)
+        self._transport_write(data)
+
+    def _transport_write(self, data: _Data) -> None:
+        transport = self._protocol.transport
+        if transport is None or transport.is_closing():
+            raise ClientConnectionResetError("Cannot write to closing transport")
+        transport.write(data)
+        self.output_size += len(data)
+
+    async def _drain_if_needed(self) -> None:
+        transport = self._protocol.transport
+        if transport is not None and transport.get_write_buffer_size() > _HIGH_WATER:
+            await self._protocol.drain()
+
+
+async def _maybe_await(result: object) -> None:
+    if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+        await result
