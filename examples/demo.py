@@ -8,12 +8,16 @@ environment first) or, inside any environment with aioclient installed,
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
+import http.server
 import importlib.metadata
 import io
+import json
 import os
 import stat
 import tempfile
+import threading
 from pathlib import Path
 
 from yarl import URL
@@ -153,6 +157,84 @@ def show_forms() -> None:
         print(f"  header injection refused: {exc}")
 
 
+class _DemoHandler(http.server.BaseHTTPRequestHandler):
+    """A tiny local HTTP server for the tour (standard library only)."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, so connections get reused
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet."""
+
+    def _reply(self, status: int, body: bytes, **headers: str) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        """Answer the tour's GET requests."""
+        if self.path.startswith("/old"):
+            self._reply(302, b"", Location="/json?from=redirect")
+        elif self.path.startswith("/json"):
+            payload = {"path": self.path, "cookie": self.headers.get("Cookie")}
+            body = json.dumps(payload).encode()
+            self._reply(200, body, Content_Type="application/json")
+        elif self.path == "/gzip":
+            self._reply(
+                200, gzip.compress(b"squeezed " * 1000), Content_Encoding="gzip"
+            )
+        else:
+            self._reply(200, b"hello", Set_Cookie="visit=1; Path=/")
+
+    def do_POST(self) -> None:
+        """Echo what was posted."""
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        kind = self.headers.get("Content-Type", "")
+        self._reply(200, f"{len(body)} bytes of {kind}".encode())
+
+
+async def _http_tour(base: str) -> None:
+    jar = aiohttp.CookieJar(unsafe=True)  # the demo server is an IP address
+    timeout = aiohttp.ClientTimeout(total=10)
+    async with aiohttp.ClientSession(cookie_jar=jar, timeout=timeout) as session:
+        async with session.get(f"{base}/") as resp:
+            print(f"  GET /          -> {resp.status} {await resp.text()!r}")
+        async with session.get(f"{base}/json", params={"q": "1"}) as resp:
+            print(f"  GET /json      -> {await resp.json()}")
+        async with session.get(f"{base}/old") as resp:
+            hops = [r.status for r in resp.history]
+            print(f"  GET /old       -> {resp.status} after {hops} at {resp.url.path}")
+        async with session.get(f"{base}/gzip") as resp:
+            text = await resp.text()
+            print(f"  GET /gzip      -> {len(text)} characters, decompressed")
+        async with session.post(f"{base}/echo", json={"a": 1}) as resp:
+            print(f"  POST json      -> {await resp.text()}")
+        form = aiohttp.FormData({"name": "value"})
+        async with session.post(f"{base}/echo", data=form) as resp:
+            print(f"  POST form      -> {await resp.text()}")
+    try:
+        async with aiohttp.request("GET", "http://127.0.0.1:9/") as resp:
+            pass
+    except aiohttp.ClientConnectorError as exc:
+        print(f"  closed port    -> {type(exc).__name__}: {exc}")
+
+
+def show_http() -> None:
+    """Real requests against a local server (aioclient-core)."""
+    heading("ClientSession against a local server (aioclient-core)")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _DemoHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        asyncio.run(_http_tour(f"http://127.0.0.1:{server.server_address[1]}"))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def main() -> None:
     """Run every part of the tour."""
     print(f"aioclient {aiohttp.__version__}: import aioclient as aiohttp")
@@ -162,10 +244,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         show_cookie_jar(Path(scratch))
     show_forms()
-    print(
-        "\nNext: ClientSession and request() on top of aioclient-core's connectors "
-        "and HTTP/1.1 engine."
-    )
+    show_http()
+    print("\nNext: tracing, middlewares, proxies and websockets.")
 
 
 if __name__ == "__main__":
