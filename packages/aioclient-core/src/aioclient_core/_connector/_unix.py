@@ -23,19 +23,8 @@ from ._types import ConnectorTrace, ConnectRequest, PooledProtocol
 __all__ = ["NamedPipeConnector", "UnixConnector"]
 
 
-class UnixConnector(BaseConnector):
-    """Connections over a Unix domain socket.
-
-    Args:
-        path: The socket's filesystem path.
-        force_close: Close every connection after its request.
-        keepalive_timeout: Seconds an idle connection stays pooled.
-        limit: Most connections in use at once (0: no limit).
-        limit_per_host: Most connections in use per host key (0: no limit).
-        loop: Deprecated; the running loop is used.
-    """
-
-    allowed_protocol_schema_set = BaseConnector.allowed_protocol_schema_set | {"unix"}
+class _PathConnector(BaseConnector):
+    """A connector whose connections go to one local path (socket or pipe)."""
 
     def __init__(
         self,
@@ -60,8 +49,23 @@ class UnixConnector(BaseConnector):
 
     @property
     def path(self) -> str:
-        """The socket path."""
+        """The socket or pipe path."""
         return self._path
+
+
+class UnixConnector(_PathConnector):
+    """Connections over a Unix domain socket.
+
+    Args:
+        path: The socket's filesystem path.
+        force_close: Close every connection after its request.
+        keepalive_timeout: Seconds an idle connection stays pooled.
+        limit: Most connections in use at once (0: no limit).
+        limit_per_host: Most connections in use per host key (0: no limit).
+        loop: Deprecated; the running loop is used.
+    """
+
+    allowed_protocol_schema_set = BaseConnector.allowed_protocol_schema_set | {"unix"}
 
     async def _create_connection(
         self,
@@ -81,7 +85,7 @@ class UnixConnector(BaseConnector):
         return protocol
 
 
-class NamedPipeConnector(BaseConnector):
+class NamedPipeConnector(_PathConnector):
     """Connections over a Windows named pipe (proactor event loop only).
 
     Args:
@@ -108,11 +112,7 @@ class NamedPipeConnector(BaseConnector):
         loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(
-            force_close=force_close,
-            keepalive_timeout=keepalive_timeout,
-            limit=limit,
-            limit_per_host=limit_per_host,
-            loop=loop,
+            path, force_close, keepalive_timeout, limit, limit_per_host, loop
         )
         proactor = getattr(asyncio, "ProactorEventLoop", None)
         if proactor is None or not isinstance(self._loop, proactor):
@@ -120,15 +120,6 @@ class NamedPipeConnector(BaseConnector):
             raise RuntimeError(
                 "Named Pipes only available in proactor loop under windows"
             )
-        self._path = path
-        self._factory: Callable[[], ResponseHandler] = functools.partial(
-            ResponseHandler, self._loop
-        )
-
-    @property
-    def path(self) -> str:
-        """The pipe path."""
-        return self._path
 
     async def _create_connection(
         self,
