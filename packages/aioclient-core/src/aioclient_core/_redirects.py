@@ -50,7 +50,9 @@ def redirect_target(location: str, current: URL, *, requote: bool = True) -> URL
         ) from exc
     if target.scheme not in _FOLLOWED_SCHEMES:
         raise NonHttpUrlRedirectClientError(target)
-    if not target.is_absolute():
+    # Only a scheme-less value is relative: "http:///path" has a scheme but no
+    # host and must fail the origin check below, not become a same-host path.
+    if not target.scheme:
         target = current.join(target)
     try:
         target.origin()

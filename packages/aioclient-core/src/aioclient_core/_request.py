@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from multidict import CIMultiDict, CIMultiDictProxy, istr
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from aioclient_auth import BasicAuth
@@ -105,10 +105,12 @@ class ClientRequest:
             )
         self._loop = loop or asyncio.get_running_loop()
         self.method = method.upper()
+        # The params belong to the URL the response and errors report (as in
+        # aiohttp: ``resp.url`` and ``request_info.real_url`` include them).
+        if params:
+            url = url.extend_query(params)
         self.original_url = url
         self.url = url.with_fragment(None) if url.raw_fragment else url
-        if params:
-            self.url = self.url.extend_query(params)
         self.session = session
         self.response_class = response_class or ClientResponse
         self._timer = timer
@@ -207,10 +209,12 @@ class ClientRequest:
         items = (
             headers.items() if isinstance(headers, Mapping | CIMultiDict) else headers
         )
+        # Names compare case-insensitively; ``istr`` equality is case-sensitive,
+        # so lower-case them for the set.
         seen: set[str] = set()
         for key, value in items:
-            name = istr(key)
-            if name == hdrs.HOST or name not in seen:
+            name = key.lower()
+            if name == "host" or name not in seen:
                 self.headers[key] = value
                 seen.add(name)
             else:
@@ -221,11 +225,12 @@ class ClientRequest:
         self._skip_auto_headers: CIMultiDict[None] = CIMultiDict(
             (name, None) for name in sorted(skip_auto_headers or ())
         )
-        used = self.headers.keys() | self._skip_auto_headers.keys()
+        # ``keys() | keys()`` is a plain set: compare lower-cased names.
+        used = {n.lower() for n in (*self.headers, *self._skip_auto_headers)}
         for name, value in self.DEFAULT_HEADERS.items():
-            if name not in used:
+            if name.lower() not in used:
                 self.headers[name] = value
-        if hdrs.USER_AGENT not in used:
+        if "user-agent" not in used:
             self.headers[hdrs.USER_AGENT] = DEFAULT_USER_AGENT
 
     def update_cookies(self, cookies: Any) -> None:
@@ -365,7 +370,9 @@ class ClientRequest:
         )
         await writer.write_headers(status_line, self.headers)
         self._writer_obj = writer
-        if isinstance(self.body, Payload) or self._expect_continue:
+        # A chunked request without a body still needs its last-chunk marker,
+        # which write_eof() sends; only an unframed empty body takes the shortcut.
+        if isinstance(self.body, Payload) or self._expect_continue or self.chunked:
             continue_waiter = (
                 protocol.expect_continue()  # type: ignore[attr-defined]
                 if self._expect_continue

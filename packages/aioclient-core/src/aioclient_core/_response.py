@@ -178,10 +178,24 @@ class ClientResponse:
         protocol = self._connection.protocol
         if isinstance(protocol, ResponseHandler) and protocol.upgraded:
             return
-        connection, self._connection = self._connection, None
-        connection.release()
         self._closed = True
         self._cleanup_timer()
+        self._release_when_sent()
+
+    def _release_when_sent(self) -> None:
+        """Pool the connection, but only once the request body is fully sent.
+
+        A server may answer before reading the whole upload; until the writer
+        is done the connection still carries this request's body, and a request
+        reusing it would be written into the middle of that body.
+        """
+        writer = self._writer
+        if writer is not None and not writer.done():
+            writer.add_done_callback(lambda _task: self._release_when_sent())
+            return
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            connection.release()
 
     # -- attributes -----------------------------------------------------------------
 
@@ -409,8 +423,9 @@ class ClientResponse:
         Returns an awaitable that does nothing, so ``await resp.release()`` works.
         """
         self._released = True
-        self._cleanup_writer()
-        self._close_connection(force=False)
+        # A request body cut short leaves the connection mid-message: close it.
+        cut_short = self._cleanup_writer()
+        self._close_connection(force=cut_short)
         return _DONE
 
     def close(self) -> None:
@@ -433,9 +448,13 @@ class ClientResponse:
         if self._timer is not None:
             self._timer.cancel()
 
-    def _cleanup_writer(self) -> None:
-        if self._writer is not None and not self._writer.done():
-            self._writer.cancel()
+    def _cleanup_writer(self) -> bool:
+        """Stop sending the request body; True if it was still being sent."""
+        writer, self._writer = self._writer, None
+        if writer is not None and not writer.done():
+            writer.cancel()
+            return True
+        return False
 
     def raise_for_status(self) -> None:
         """Raise ``ClientResponseError`` for a status of 400 or more.
@@ -456,9 +475,11 @@ class ClientResponse:
 
     async def wait_for_close(self) -> None:
         """Wait for the request body to finish sending, then release."""
-        if self._writer is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._writer
+        writer = self._writer
+        if writer is not None and not writer.done():
+            # asyncio.wait: the writer's own end (even a cancellation) is not an
+            # error here, while a cancellation of the caller still propagates.
+            await asyncio.wait([writer])
         self.release()
 
     async def __aenter__(self) -> Self:

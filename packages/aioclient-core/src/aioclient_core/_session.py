@@ -440,6 +440,7 @@ class ClientSession:
         )
         deadline.start()
         history: list[ClientResponse] = []
+        resp: ClientResponse | None = None
         original_origin = url
         dropped_credentials = False
         try:
@@ -478,7 +479,9 @@ class ClientSession:
                         expect100=expect100,
                         loop=self._loop,
                         response_class=self._response_class,
-                        timer=deadline,
+                        # Not yet: releasing a redirect hop would cancel the
+                        # deadline for the hops after it (see below).
+                        timer=None,
                         session=self,
                         ssl=ssl_setting,
                         server_hostname=server_hostname,
@@ -502,7 +505,8 @@ class ClientSession:
                     target = redirect_target(
                         location, url, requote=self._requote_redirect_url
                     )
-                    method, keep_body = next_method(resp.status, method)
+                    # req.method is upper-cased: "post" follows the POST rules too.
+                    method, keep_body = next_method(resp.status, req.method)
                     resp.release()
                     if keep_body:
                         data = _replayable(req)
@@ -515,10 +519,19 @@ class ClientSession:
                         merged_headers = strip_credentials(merged_headers)
                     url, params = target, None
             resp._history = tuple(history)
+            # The final response owns the deadline: it stops when its body is
+            # read or it is released (perhaps already, for a bodiless answer).
+            resp._timer = deadline
+            if resp.closed:
+                deadline.cancel()
             await self._check_status(resp, raise_for_status)
             return resp
         except BaseException:
             deadline.cancel()
+            # A refused redirect target or a failing raise_for_status callback
+            # must not keep the connection (and its pool slot) of the response.
+            if resp is not None:
+                resp.close()
             raise
 
     def _refuse_unsupported(

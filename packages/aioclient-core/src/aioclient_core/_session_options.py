@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from http.cookies import BaseCookie
 from typing import Any
 
-from multidict import CIMultiDict, istr
+from multidict import CIMultiDict
 from yarl import URL
 
 from aioclient_auth import BasicAuth, Fingerprint, basicauth_from_netrc, netrc_from_env
@@ -87,7 +87,8 @@ def merge_headers(defaults: CIMultiDict[str], extra: Any) -> CIMultiDict[str]:
     items = extra.items() if isinstance(extra, Mapping) else extra
     replaced: set[str] = set()
     for key, value in items:
-        name = istr(key)
+        # Case-insensitive: ``istr`` hashes and compares like a plain ``str``.
+        name = key.lower()
         if name in replaced:
             merged.add(key, value)
         else:

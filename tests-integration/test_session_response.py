@@ -1,0 +1,302 @@
+"""ClientResponse: attributes, body reading, decoding and release."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from _servers import RawServer, assert_pool_idle, read_request, response, serve_app
+from aiohttp import web
+from yarl import URL
+
+import aioclient
+
+
+async def _rich(request: web.Request) -> web.Response:
+    resp = web.Response(
+        body="héllo".encode("latin-1"),
+        status=201,
+        reason="Made It",
+        headers={
+            "Content-Type": 'text/plain; charset="latin-1"',
+            "Link": '<http://a.example/next>; rel="next", </prev>; rel=prev',
+            "Content-Disposition": 'attachment; filename="report.txt"',
+            "X-Multi": "1",
+        },
+    )
+    resp.headers.add("X-Multi", "2")
+    resp.set_cookie("c1", "v1")
+    return resp
+
+
+def _rich_app() -> web.Application:
+    app = web.Application()
+    app.router.add_get("/rich", _rich)
+    return app
+
+
+async def test_attributes() -> None:
+    async with serve_app(_rich_app()) as url, aioclient.ClientSession() as session:
+        target = (url / "rich").with_fragment("frag")
+        async with session.get(target) as resp:
+            assert resp.version == aioclient.HttpVersion11
+            assert resp.status == 201
+            assert resp.reason == "Made It"
+            assert resp.ok
+            assert resp.method == "GET"
+            assert resp.url == url / "rich"
+            assert resp.real_url == target
+            assert resp.host == "127.0.0.1"
+            # The small body arrived with the head: the connection is
+            # already back in the pool (as in aiohttp).
+            assert resp.connection is None
+            assert isinstance(resp.content, aioclient.StreamReader)
+            assert resp.headers.getall("X-Multi") == ["1", "2"]
+            assert (b"X-Multi", b"2") in resp.raw_headers
+            assert resp.cookies["c1"].value == "v1"
+            assert resp.content_type == "text/plain"
+            assert resp.charset == "latin-1"
+            assert resp.content_length == 5
+            disp = resp.content_disposition
+            assert disp is not None
+            assert disp.type == "attachment"
+            assert disp.filename == "report.txt"
+            assert disp.parameters["filename"] == "report.txt"
+            links = resp.links
+            assert links["next"]["url"] == URL("http://a.example/next")
+            assert links["prev"]["url"] == url / "prev"
+            assert links["next"]["rel"] == "next"
+            assert resp.history == ()
+            info = resp.request_info
+            assert info.method == "GET"
+            assert info.url == url / "rich"
+            assert info.real_url == target
+            assert info.headers["Host"] == f"127.0.0.1:{url.port}"
+            assert resp.get_encoding() == "iso8859-1"
+            assert await resp.text() == "héllo"
+            assert "201 Made It" in repr(resp)
+
+
+async def test_missing_content_type_defaults() -> None:
+    async def bare(reader: Any, writer: Any) -> None:
+        await read_request(reader)
+        writer.write(response(b""))
+
+    async with (
+        RawServer(bare) as server,
+        aioclient.ClientSession() as session,
+        session.get(server.url) as resp,
+    ):
+        assert resp.content_type == "application/octet-stream"
+        assert resp.charset is None
+        assert resp.content_disposition is None
+        assert len(resp.links) == 0
+        assert await resp.json(content_type=None) is None  # empty
+        # The media type is checked first, even for an empty body.
+        with pytest.raises(aioclient.ContentTypeError) as info:
+            await resp.json()
+        assert "content_type=None" in str(info.value)
+
+
+async def test_json_content_type_checks() -> None:
+    async def handler(request: web.Request) -> web.Response:
+        kind = request.query["t"]
+        return web.Response(text='{"a": 1}', content_type=kind)
+
+    app = web.Application()
+    app.router.add_get("/", handler)
+    async with serve_app(app) as url, aioclient.ClientSession() as session:
+        async with session.get(url % {"t": "application/json"}) as r:
+            assert await r.json() == {"a": 1}
+        async with session.get(url % {"t": "application/problem+json"}) as r:
+            assert await r.json() == {"a": 1}
+        async with session.get(url % {"t": "text/plain"}) as r:
+            with pytest.raises(aioclient.ContentTypeError) as info:
+                await r.json()
+            assert "content_type=None" in info.value.message
+            assert info.value.status == 200
+            assert await r.json(content_type=None) == {"a": 1}
+            assert await r.json(content_type="text/plain") == {"a": 1}
+            assert await r.json(content_type=None, loads=lambda s: s) == '{"a": 1}'
+
+
+async def test_text_errors_and_encoding_override() -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=b"ok\xff", content_type="text/plain", charset="utf-8")
+
+    app = web.Application()
+    app.router.add_get("/", handler)
+    async with (
+        serve_app(app) as url,
+        aioclient.ClientSession() as session,
+        session.get(url) as r,
+    ):
+        with pytest.raises(UnicodeDecodeError):
+            await r.text()
+        assert await r.text(errors="replace") == "ok\ufffd"
+        assert await r.text(encoding="latin-1") == "ok\xff"
+        assert await r.read() == b"ok\xff"  # cached
+
+
+async def test_fallback_charset_resolver() -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body="é".encode("cp1252"), content_type="text/plain")
+
+    calls: list[bytes] = []
+
+    def resolver(resp: aioclient.ClientResponse, body: bytes) -> str:
+        calls.append(body)
+        return "cp1252"
+
+    app = web.Application()
+    app.router.add_get("/", handler)
+    async with serve_app(app) as url:
+        async with (
+            aioclient.ClientSession(fallback_charset_resolver=resolver) as s,
+            s.get(url) as r,
+        ):
+            with pytest.raises(RuntimeError):
+                r.get_encoding()  # body not read yet
+            assert await r.text() == "é"
+            assert r.get_encoding() == "cp1252"
+        async with aioclient.ClientSession() as s, s.get(url) as r:
+            assert await r.text(errors="replace") == "\ufffd"
+            assert r.get_encoding() == "utf-8"
+    assert calls
+    assert calls[0] == "é".encode("cp1252")
+
+
+async def test_raise_for_status_method() -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(status=404, reason="Nope", text="missing")
+
+    app = web.Application()
+    app.router.add_get("/", handler)
+    async with serve_app(app) as url, aioclient.ClientSession() as session:
+        resp = await session.get(url)
+        with pytest.raises(aioclient.ClientResponseError) as info:
+            resp.raise_for_status()
+        assert info.value.status == 404
+        assert info.value.message == "Nope"
+        assert info.value.headers is not None
+        assert resp.closed  # released outside async with
+        async with session.get(url) as resp:
+            with pytest.raises(aioclient.ClientResponseError):
+                resp.raise_for_status()
+            assert await resp.text() == "missing"  # still readable inside
+        assert session.connector is not None
+        assert_pool_idle(session.connector)
+
+
+async def _count_server(
+    body: bytes = b"x" * 1000,
+) -> tuple[RawServer, list[int]]:
+    served: list[int] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
+        while True:
+            try:
+                await read_request(reader)
+            except asyncio.IncompleteReadError:
+                return
+            served.append(1)
+            writer.write(response(body))
+            await writer.drain()
+
+    return RawServer(handler), served
+
+
+async def test_connection_reused_after_full_read() -> None:
+    server, served = await _count_server()
+    async with server, aioclient.ClientSession() as session:
+        resp = None
+        for _ in range(5):
+            resp = await session.get(server.url)
+            await resp.read()
+            assert resp.connection is None
+            assert resp.closed
+            assert session.connector is not None
+            assert_pool_idle(session.connector)
+        assert resp is not None
+        resp.release()
+    assert server.connections == 1
+    assert len(served) == 5
+
+
+async def test_connection_closed_when_body_not_read() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
+        await read_request(reader)
+        # Half of the declared body, then silence: the body stays unread.
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"y" * 50)
+        await asyncio.sleep(30)
+
+    async with RawServer(handler) as server, aioclient.ClientSession() as session:
+        for _ in range(3):
+            async with session.get(server.url) as resp:
+                assert resp.status == 200
+                await resp.content.read(10)
+        assert session.connector is not None
+        assert_pool_idle(session.connector)
+        assert not session.connector._idle
+    assert server.connections == 3
+
+
+async def test_release_close_and_read_after_release() -> None:
+    server, _ = await _count_server(b"body")
+    async with server, aioclient.ClientSession() as session:
+        resp = await session.get(server.url)
+        assert await resp.read() == b"body"
+        await resp.release()
+        assert resp.closed
+        with pytest.raises(aioclient.ClientConnectionError):
+            await resp.read()
+        assert await resp.text() == "body"  # the cached body still decodes
+        resp2 = await session.get(server.url)
+        assert resp2.connection is None  # the body came with the head
+        resp2.close()
+        assert resp2.closed
+        assert resp2.connection is None
+        await resp2.wait_for_close()
+        assert session.connector is not None
+        assert_pool_idle(session.connector)
+    assert server.connections == 1
+
+
+async def test_headers_with_no_body_release_at_once() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
+        while True:
+            try:
+                await read_request(reader)
+            except asyncio.IncompleteReadError:
+                return
+            writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
+
+    async with RawServer(handler) as server, aioclient.ClientSession() as session:
+        resp = await session.get(server.url)
+        assert resp.status == 204
+        assert resp.connection is None
+        assert resp.closed
+        assert await resp.read() == b""
+        resp = await session.head(server.url)
+        assert resp.connection is None
+        assert server.connections == 1
+
+
+async def test_json_body_decoded_with_declared_charset() -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(
+            body=json.dumps({"k": "é"}, ensure_ascii=False).encode("utf-16"),
+            content_type="application/json",
+            charset="utf-16",
+        )
+
+    app = web.Application()
+    app.router.add_get("/", handler)
+    async with (
+        serve_app(app) as url,
+        aioclient.ClientSession() as session,
+        session.get(url) as r,
+    ):
+        assert await r.json() == {"k": "é"}
