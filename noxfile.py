@@ -202,7 +202,9 @@ def mypy(session: nox.Session) -> None:
     """Type-check every package, every test folder and the tooling with --strict."""
     session.install(*_group("typing"), *_editable(PACKAGES.values()))
     sources = [str(p.path / "src" / p.import_name) for p in PACKAGES.values()]
-    session.run("mypy", *sources, "noxfile.py", "run.py", "tools", "examples")
+    session.run(
+        "mypy", *sources, "noxfile.py", "run.py", "tools", "examples", "benchmarks"
+    )
     # Test folders are checked one at a time: each is its own top-level namespace
     # (every one may have a conftest.py), which mypy cannot mix in one run.
     for folder in [*(p.tests for p in PACKAGES.values()), "tests-integration"]:
@@ -271,3 +273,15 @@ def _version() -> str:
     if match is None:
         raise RuntimeError(f"no __version__ in {version_file}")
     return match.group(1)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark aioclient against aiohttp and httpx: ``nox -s bench -- --quick``.
+
+    Installs every distribution (editable) and the ``bench`` group, then runs
+    ``benchmarks/run.py`` with the arguments after ``--``; without any, every
+    scenario, five rounds, on asyncio's loop and on uvloop. Not a default session.
+    """
+    session.install(*_group("bench"), *_editable(PACKAGES.values()))
+    session.run("python", "benchmarks/run.py", *session.posargs)

@@ -1,0 +1,194 @@
+"""The scenarios written against aiohttp's client API.
+
+The very same functions run for aiohttp and for aioclient: ``lib`` is the module
+(``importlib.import_module("aiohttp")`` or ``importlib.import_module("aioclient")``)
+and nothing else differs. Only documented aiohttp client API is used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import AsyncIterator
+from types import ModuleType
+from typing import Any
+
+from _measure import MiB
+
+from . import (
+    CONCURRENCY,
+    GZIP_BODY,
+    IDLE_KEEPALIVE,
+    READ_CHUNK,
+    Context,
+    Outcome,
+    ScenarioFunction,
+    upload_body,
+    upload_chunk,
+)
+
+WARMUP = 20
+
+
+class BenchmarkError(RuntimeError):
+    """A response was not what the scenario expects."""
+
+
+async def _get(session: Any, url: str) -> bytes:
+    async with session.get(url) as response:
+        body: bytes = await response.read()
+        if response.status != 200:
+            raise BenchmarkError(f"GET {url}: status {response.status}")
+        return body
+
+
+async def _warm_up(session: Any, base_url: str) -> None:
+    for _ in range(WARMUP):
+        await _get(session, base_url + "/small")
+
+
+async def seq(lib: ModuleType, ctx: Context) -> Outcome:
+    url = ctx.base_url + "/small"
+    async with lib.ClientSession(connector=lib.TCPConnector(limit=1)) as session:
+        await _warm_up(session, ctx.base_url)
+        await ctx.start()
+        for _ in range(ctx.amount):
+            async with session.get(url) as response:
+                await response.read()
+                if response.status != 200:
+                    raise BenchmarkError(f"status {response.status}")
+        await ctx.stop()
+    return Outcome(ops=ctx.amount)
+
+
+async def concurrent(lib: ModuleType, ctx: Context) -> Outcome:
+    url = ctx.base_url + "/small"
+    connector = lib.TCPConnector(limit=CONCURRENCY)
+    async with lib.ClientSession(connector=connector) as session:
+
+        async def worker(count: int) -> None:
+            for _ in range(count):
+                async with session.get(url) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise BenchmarkError(f"status {response.status}")
+
+        await asyncio.gather(*(worker(2) for _ in range(CONCURRENCY)))
+        per_worker = ctx.amount // CONCURRENCY
+        await ctx.start()
+        await asyncio.gather(*(worker(per_worker) for _ in range(CONCURRENCY)))
+        await ctx.stop()
+    return Outcome(ops=per_worker * CONCURRENCY)
+
+
+async def fresh(lib: ModuleType, ctx: Context) -> Outcome:
+    url = ctx.base_url + "/small"
+    connector = lib.TCPConnector(force_close=True)
+    async with lib.ClientSession(connector=connector) as session:
+        await _warm_up(session, ctx.base_url)
+        await ctx.start()
+        for _ in range(ctx.amount):
+            async with session.get(url) as response:
+                await response.read()
+                if response.status != 200:
+                    raise BenchmarkError(f"status {response.status}")
+        await ctx.stop()
+    return Outcome(ops=ctx.amount)
+
+
+async def _download(lib: ModuleType, ctx: Context, route: str) -> Outcome:
+    url = f"{ctx.base_url}/{route}/{ctx.amount}"
+    received = 0
+    async with lib.ClientSession() as session:
+        await _warm_up(session, ctx.base_url)
+        await ctx.start()
+        async with session.get(url) as response:
+            async for chunk in response.content.iter_chunked(READ_CHUNK):
+                received += len(chunk)
+        await ctx.stop()
+    if received != ctx.amount:
+        raise BenchmarkError(f"received {received} bytes of {ctx.amount}")
+    return Outcome(ops=received / MiB, bytes=received)
+
+
+async def download(lib: ModuleType, ctx: Context) -> Outcome:
+    return await _download(lib, ctx, "bytes")
+
+
+async def download_chunked(lib: ModuleType, ctx: Context) -> Outcome:
+    return await _download(lib, ctx, "chunked")
+
+
+async def _upload(session: Any, ctx: Context, data: Any) -> Outcome:
+    async with session.post(ctx.base_url + "/sink", data=data) as response:
+        counted = int(await response.read())
+    await ctx.stop()
+    if counted != ctx.amount:
+        raise BenchmarkError(f"the server received {counted} bytes of {ctx.amount}")
+    return Outcome(ops=counted / MiB, bytes=counted)
+
+
+async def upload_bytes(lib: ModuleType, ctx: Context) -> Outcome:
+    async with lib.ClientSession() as session:
+        await _warm_up(session, ctx.base_url)
+        body = upload_body(ctx.amount)  # before start(): the body is the baseline
+        await ctx.start()
+        return await _upload(session, ctx, body)
+
+
+async def upload_stream(lib: ModuleType, ctx: Context) -> Outcome:
+    block = upload_chunk()
+    whole, rest = divmod(ctx.amount, len(block))
+
+    async def blocks() -> AsyncIterator[bytes]:
+        for _ in range(whole):
+            yield block
+        if rest:
+            yield block[:rest]
+
+    async with lib.ClientSession() as session:
+        await _warm_up(session, ctx.base_url)
+        await ctx.start()
+        return await _upload(session, ctx, blocks())
+
+
+async def gzip(lib: ModuleType, ctx: Context) -> Outcome:
+    url = f"{ctx.base_url}/gzip/{GZIP_BODY}"
+    async with lib.ClientSession() as session:
+        await _get(session, url)
+        await ctx.start()
+        for _ in range(ctx.amount):
+            body = await _get(session, url)
+            if len(body) != GZIP_BODY:
+                raise BenchmarkError(f"decompressed {len(body)} bytes")
+        await ctx.stop()
+    return Outcome(ops=ctx.amount, bytes=ctx.amount * GZIP_BODY)
+
+
+async def idle(lib: ModuleType, ctx: Context) -> Outcome:
+    async with lib.ClientSession() as session:  # warm up code paths, then close
+        await _warm_up(session, ctx.base_url)
+    url = f"{ctx.base_url}/barrier/{ctx.amount}"
+    connector = lib.TCPConnector(
+        limit=ctx.amount, limit_per_host=ctx.amount, keepalive_timeout=IDLE_KEEPALIVE
+    )
+    async with lib.ClientSession(connector=connector) as session:
+        gc.collect()
+        await ctx.start()
+        await asyncio.gather(*(_get(session, url) for _ in range(ctx.amount)))
+        gc.collect()
+        await ctx.stop()
+    return Outcome(ops=ctx.amount)
+
+
+SCENARIOS: dict[str, ScenarioFunction] = {
+    "seq": seq,
+    "concurrent": concurrent,
+    "fresh": fresh,
+    "download": download,
+    "download-chunked": download_chunked,
+    "upload-bytes": upload_bytes,
+    "upload-stream": upload_stream,
+    "gzip": gzip,
+    "idle": idle,
+}
