@@ -53,6 +53,7 @@ from ._exceptions import (
     WSServerHandshakeError,
 )
 from ._http import HttpVersion, HttpVersion10, HttpVersion11, set_zlib_backend
+from ._middlewares import ClientHandlerType, ClientMiddlewareType
 from ._reqinfo import ConnectionKey, RequestInfo
 from ._request import ClientRequest
 from ._resolver import (
@@ -73,6 +74,25 @@ from ._streams import (
     StreamReader,
 )
 from ._timeouts import DEFAULT_TIMEOUT, ClientTimeout
+from ._tracing import (
+    TraceConfig,
+    TraceConnectionCreateEndParams,
+    TraceConnectionCreateStartParams,
+    TraceConnectionQueuedEndParams,
+    TraceConnectionQueuedStartParams,
+    TraceConnectionReuseconnParams,
+    TraceDnsCacheHitParams,
+    TraceDnsCacheMissParams,
+    TraceDnsResolveHostEndParams,
+    TraceDnsResolveHostStartParams,
+    TraceRequestChunkSentParams,
+    TraceRequestEndParams,
+    TraceRequestExceptionParams,
+    TraceRequestHeadersSentParams,
+    TraceRequestRedirectParams,
+    TraceRequestStartParams,
+    TraceResponseChunkReceivedParams,
+)
 from ._version import __version__
 
 __all__ = [
@@ -89,7 +109,9 @@ __all__ = [
     "ClientConnectorError",
     "ClientConnectorSSLError",
     "ClientError",
+    "ClientHandlerType",
     "ClientHttpProxyError",
+    "ClientMiddlewareType",
     "ClientOSError",
     "ClientPayloadError",
     "ClientProxyConnectionError",
@@ -131,6 +153,23 @@ __all__ = [
     "TCPConnector",
     "ThreadedResolver",
     "TooManyRedirects",
+    "TraceConfig",
+    "TraceConnectionCreateEndParams",
+    "TraceConnectionCreateStartParams",
+    "TraceConnectionQueuedEndParams",
+    "TraceConnectionQueuedStartParams",
+    "TraceConnectionReuseconnParams",
+    "TraceDnsCacheHitParams",
+    "TraceDnsCacheMissParams",
+    "TraceDnsResolveHostEndParams",
+    "TraceDnsResolveHostStartParams",
+    "TraceRequestChunkSentParams",
+    "TraceRequestEndParams",
+    "TraceRequestExceptionParams",
+    "TraceRequestHeadersSentParams",
+    "TraceRequestRedirectParams",
+    "TraceRequestStartParams",
+    "TraceResponseChunkReceivedParams",
     "UnixClientConnectorError",
     "UnixConnector",
     "WSMessageTypeError",

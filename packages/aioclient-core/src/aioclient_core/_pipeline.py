@@ -68,7 +68,7 @@ async def _connect(
 ) -> Connection:
     try:
         async with ceil_timeout(timeout.connect, timeout.ceil_threshold):
-            return await connector.connect(req, [], timeout)
+            return await connector.connect(req, req._traces, timeout)
     except TimeoutError as exc:
         raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
 

@@ -360,7 +360,12 @@ class ClientRequest:
             if value is not None:
                 self.headers[hdrs.CONNECTION] = value
         target = request_target(self.url, self.method, proxied=self.proxy is not None)
-        writer = StreamWriter(protocol, self._loop)  # type: ignore[arg-type]
+        writer = StreamWriter(
+            protocol,  # type: ignore[arg-type]
+            self._loop,
+            on_chunk_sent=self._on_chunk_sent if self._traces else None,
+            on_headers_sent=self._on_headers_sent if self._traces else None,
+        )
         if self.compress:
             writer.enable_compression(self.compress)
         if self.chunked:
@@ -397,6 +402,14 @@ class ClientRequest:
             stream_writer=writer,
         )
         return self.response
+
+    async def _on_chunk_sent(self, chunk: bytes) -> None:
+        for trace in self._traces:
+            await trace.send_request_chunk_sent(self.method, self.url, chunk)
+
+    async def _on_headers_sent(self, headers: Any) -> None:
+        for trace in self._traces:
+            await trace.send_request_headers(self.method, self.url, headers)
 
     async def write_bytes(
         self,

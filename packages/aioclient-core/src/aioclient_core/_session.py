@@ -28,34 +28,24 @@ from aioclient_forms import JsonBytesPayload, JsonPayload
 
 from . import hdrs
 from ._connector import BaseConnector, TCPConnector
-from ._exceptions import ClientPayloadError, TooManyRedirects
+from ._flow import RequestPlan, run_request
 from ._http._models import HttpVersion, HttpVersion11
-from ._pipeline import RequestOptions, send_request
-from ._redirects import (
-    REDIRECT_STATUSES,
-    next_method,
-    redirect_target,
-    same_origin,
-    strip_credentials,
-)
+from ._pipeline import RequestOptions
 from ._request import ClientRequest
 from ._request_context import _RequestContextManager
 from ._response import ClientResponse
 from ._sentinel import SENTINEL, Sentinel
 from ._session_options import (
-    check_auth_header,
-    check_url,
     deprecated,
     merge_headers,
-    netrc_auth,
-    request_cookies,
     request_ssl,
     request_timeout,
-    resolve_auth,
+    session_timeout,
     to_url,
 )
 from ._streams import DEFAULT_LIMIT
-from ._timeouts import DEFAULT_TIMEOUT, ClientTimeout, RequestDeadline
+from ._timeouts import ClientTimeout
+from ._tracing import Trace
 
 __all__ = ["ClientSession"]
 
@@ -130,7 +120,7 @@ class ClientSession:
                 raise ValueError("base_url must be an absolute URL")
             if not self._base_url.path.endswith("/"):
                 raise ValueError("base_url must have a trailing '/'")
-        self._timeout = _session_timeout(timeout, read_timeout, conn_timeout)
+        self._timeout = session_timeout(timeout, read_timeout, conn_timeout)
         # aiohttp 3.14 deprecates auth= and proxy_auth=; aioclient supports Basic
         # credentials fully and does not warn (docs: Differences from aiohttp).
         if connector is None:
@@ -418,138 +408,79 @@ class ClientSession:
         if chunked is not None and not isinstance(chunked, bool):
             deprecated("Chunk size is deprecated #1615")
             chunked = bool(chunked)
-        self._refuse_unsupported(proxy, middlewares, proxy_headers)
-        ssl_setting = request_ssl(ssl, verify_ssl, ssl_context, fingerprint)
-        real_timeout = request_timeout(timeout, self._timeout)
-        url = to_url(str_or_url, self._base_url)
-        merged_headers = merge_headers(self._default_headers, headers)
-        skip = set(self._skip_auto_headers) | {istr(h) for h in skip_auto_headers or ()}
-        options = RequestOptions(
-            read_until_eof=read_until_eof,
-            auto_decompress=self._auto_decompress
-            if auto_decompress is None
-            else auto_decompress,
-            read_bufsize=read_bufsize or self._read_bufsize,
-            max_line_size=max_line_size or self._max_line_size,
-            max_field_size=max_field_size or self._max_field_size,
-            max_headers=max_headers or self._max_headers,
-            timeout=real_timeout,
-        )
-        deadline = RequestDeadline(
-            real_timeout.total, ceil_threshold=real_timeout.ceil_threshold
-        )
-        deadline.start()
-        history: list[ClientResponse] = []
-        resp: ClientResponse | None = None
-        original_origin = url
-        dropped_credentials = False
-        try:
-            with deadline:
-                while True:
-                    check_url(
-                        url,
-                        self._connector.allowed_protocol_schema_set,
-                        redirected=bool(history),
-                    )
-                    url, hop_auth = resolve_auth(
-                        url,
-                        None if dropped_credentials else auth,
-                        None if dropped_credentials else self._auth,
-                        self._base_url,
-                        redirected=bool(history),
-                    )
-                    if hop_auth is None and self._trust_env and not dropped_credentials:
-                        hop_auth = await netrc_auth(url)
-                    check_auth_header(merged_headers, hop_auth)
-                    sent_cookies = request_cookies(
-                        self._cookie_jar, url, None if dropped_credentials else cookies
-                    )
-                    req = self._request_class(
-                        method,
-                        url,
-                        params=params,
-                        headers=merged_headers,
-                        skip_auto_headers=skip,
-                        data=data,
-                        cookies=sent_cookies,
-                        auth=hop_auth,
-                        version=self._version,
-                        compress=compress,
-                        chunked=chunked,
-                        expect100=expect100,
-                        loop=self._loop,
-                        response_class=self._response_class,
-                        # Not yet: releasing a redirect hop would cancel the
-                        # deadline for the hops after it (see below).
-                        timer=None,
-                        session=self,
-                        ssl=ssl_setting,
-                        server_hostname=server_hostname,
-                        trust_env=self._trust_env,
-                    )
-                    resp = await send_request(self._connector, req, options, deadline)
-                    self._store_cookies(resp)
-                    location = resp.headers.get(hdrs.LOCATION) or resp.headers.get(
-                        hdrs.URI
-                    )
-                    if (
-                        not allow_redirects
-                        or resp.status not in REDIRECT_STATUSES
-                        or not location
-                    ):
-                        break
-                    history.append(resp)
-                    if max_redirects and len(history) >= max_redirects:
-                        resp.close()
-                        raise TooManyRedirects(history[0].request_info, tuple(history))
-                    target = redirect_target(
-                        location, url, requote=self._requote_redirect_url
-                    )
-                    # req.method is upper-cased: "post" follows the POST rules too.
-                    method, keep_body = next_method(resp.status, req.method)
-                    resp.release()
-                    if keep_body:
-                        data = _replayable(req)
-                    else:
-                        data = None
-                        merged_headers.popall(hdrs.CONTENT_LENGTH, None)
-                        merged_headers.popall(hdrs.CONTENT_TYPE, None)
-                    if not same_origin(original_origin, target):
-                        dropped_credentials = True
-                        merged_headers = strip_credentials(merged_headers)
-                    url, params = target, None
-            resp._history = tuple(history)
-            # The final response owns the deadline: it stops when its body is
-            # read or it is released (perhaps already, for a bodiless answer).
-            resp._timer = deadline
-            if resp.closed:
-                deadline.cancel()
-            await self._check_status(resp, raise_for_status)
-            return resp
-        except BaseException:
-            deadline.cancel()
-            # A refused redirect target or a failing raise_for_status callback
-            # must not keep the connection (and its pool slot) of the response.
-            if resp is not None:
-                resp.close()
-            raise
-
-    def _refuse_unsupported(
-        self, proxy: Any, middlewares: Iterable[Any] | None, proxy_headers: Any
-    ) -> None:
         if proxy is not None or self._proxy is not None or proxy_headers:
             raise NotImplementedError(
-                "proxy support is not implemented in aioclient yet (issue: "
-                "session features)"
+                "proxy support is not implemented in aioclient yet"
             )
-        if tuple(middlewares if middlewares is not None else self._middlewares):
+        real_timeout = request_timeout(timeout, self._timeout)
+        plan = RequestPlan(
+            method=method,
+            url=to_url(str_or_url, self._base_url),
+            params=params,
+            data=data,
+            cookies=cookies,
+            headers=merge_headers(self._default_headers, headers),
+            skip_auto_headers=set(self._skip_auto_headers)
+            | {istr(h) for h in skip_auto_headers or ()},
+            auth=auth,
+            allow_redirects=allow_redirects,
+            max_redirects=max_redirects,
+            compress=compress,
+            chunked=chunked,
+            expect100=expect100,
+            ssl=request_ssl(ssl, verify_ssl, ssl_context, fingerprint),
+            server_hostname=server_hostname,
+            options=RequestOptions(
+                read_until_eof=read_until_eof,
+                auto_decompress=self._auto_decompress
+                if auto_decompress is None
+                else auto_decompress,
+                read_bufsize=read_bufsize or self._read_bufsize,
+                max_line_size=max_line_size or self._max_line_size,
+                max_field_size=max_field_size or self._max_field_size,
+                max_headers=max_headers or self._max_headers,
+                timeout=real_timeout,
+            ),
+            # A request's middlewares replace the session's (() disables them).
+            middlewares=tuple(
+                self._middlewares if middlewares is None else middlewares
+            ),
+            traces=[
+                Trace(self, config, config.trace_config_ctx(trace_request_ctx))
+                for config in self._trace_configs
+            ],
+        )
+        resp = await run_request(self, plan)
+        try:
+            await self._check_status(resp, raise_for_status)
+        except BaseException:
+            # A failing raise_for_status callback must not keep the connection.
+            resp.close()
+            raise
+        return resp
+
+    def ws_connect(self, url: Any, **kwargs: Any) -> Any:
+        """Open a WebSocket (needs the ``aioclient-ws`` distribution).
+
+        Raises:
+            ModuleNotFoundError: ``aioclient-ws`` is not installed.
+            NotImplementedError: The installed ``aioclient-ws`` has no client yet.
+        """
+        # Imported here, not at the top: aioclient-ws depends on core, so core
+        # may only reach it lazily (DESIGN.md).
+        try:
+            import aioclient_ws
+        except ModuleNotFoundError as exc:
+            raise ModuleNotFoundError(
+                "ClientSession.ws_connect needs the aioclient-ws distribution "
+                "(pip install aioclient-ws)"
+            ) from exc
+        connect = getattr(aioclient_ws, "ws_connect", None)
+        if connect is None:
             raise NotImplementedError(
-                "middlewares are not implemented in aioclient yet"
+                "WebSocket support is not implemented in aioclient-ws yet"
             )
-        if self._trace_configs:
-            raise NotImplementedError(
-                "trace_configs are not implemented in aioclient yet"
-            )
+        return connect(self, url, **kwargs)
 
     def _store_cookies(self, resp: ClientResponse) -> None:
         set_cookie = resp.headers.getall(hdrs.SET_COOKIE, ())
@@ -564,47 +495,3 @@ class ClientSession:
             await policy(resp)
         elif policy:
             resp.raise_for_status()
-
-
-def _session_timeout(
-    timeout: ClientTimeout | None | Sentinel,
-    read_timeout: float | Sentinel,
-    conn_timeout: float | None,
-) -> ClientTimeout:
-    if timeout is SENTINEL or timeout is None:
-        result = DEFAULT_TIMEOUT
-        if read_timeout is not SENTINEL:
-            deprecated("read_timeout is deprecated, use timeout argument instead")
-            result = ClientTimeout(
-                total=read_timeout, connect=result.connect,
-                sock_connect=result.sock_connect,
-            )  # fmt: skip
-        if conn_timeout is not None:
-            deprecated("conn_timeout is deprecated, use timeout argument instead")
-            result = ClientTimeout(
-                total=result.total, connect=conn_timeout,
-                sock_connect=result.sock_connect,
-            )  # fmt: skip
-        return result
-    if not isinstance(timeout, ClientTimeout):
-        raise ValueError(
-            f"timeout parameter cannot be of {type(timeout)} type, "
-            "please use 'timeout=ClientTimeout(...)'"
-        )
-    if read_timeout is not SENTINEL or conn_timeout is not None:
-        raise ValueError(
-            "read_timeout and conn_timeout cannot be used together with timeout"
-        )
-    return timeout
-
-
-def _replayable(req: ClientRequest) -> Any:
-    """The body to send again on a 307/308 hop (the same payload object)."""
-    body = req.body
-    consumed = getattr(body, "consumed", False)
-    if consumed:
-        raise ClientPayloadError(
-            "Cannot follow redirect with a consumed request body. "
-            "Use a replayable body (bytes, a file, a seekable stream) to allow it."
-        )
-    return body or None

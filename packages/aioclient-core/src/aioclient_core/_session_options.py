@@ -31,7 +31,7 @@ from ._exceptions import (
     NonHttpUrlClientError,
 )
 from ._sentinel import SENTINEL, Sentinel
-from ._timeouts import ClientTimeout
+from ._timeouts import DEFAULT_TIMEOUT, ClientTimeout
 
 __all__ = [
     "check_url",
@@ -41,6 +41,7 @@ __all__ = [
     "request_ssl",
     "request_timeout",
     "resolve_auth",
+    "session_timeout",
     "to_url",
 ]
 
@@ -202,3 +203,41 @@ def check_auth_header(headers: CIMultiDict[str], auth: BasicAuth | None) -> None
             "Cannot combine AUTHORIZATION header with AUTH argument "
             "or credentials encoded in URL"
         )
+
+
+def session_timeout(
+    timeout: ClientTimeout | None | Sentinel,
+    read_timeout: float | Sentinel,
+    conn_timeout: float | None,
+) -> ClientTimeout:
+    """The session's default timeouts, with aiohttp's deprecated spellings.
+
+    Raises:
+        ValueError: ``timeout`` is not a ``ClientTimeout``, or is combined with
+            the deprecated ``read_timeout``/``conn_timeout``.
+    """
+    if timeout is SENTINEL or timeout is None:
+        result = DEFAULT_TIMEOUT
+        if read_timeout is not SENTINEL:
+            deprecated("read_timeout is deprecated, use timeout argument instead")
+            result = ClientTimeout(
+                total=read_timeout, connect=result.connect,
+                sock_connect=result.sock_connect,
+            )  # fmt: skip
+        if conn_timeout is not None:
+            deprecated("conn_timeout is deprecated, use timeout argument instead")
+            result = ClientTimeout(
+                total=result.total, connect=conn_timeout,
+                sock_connect=result.sock_connect,
+            )  # fmt: skip
+        return result
+    if not isinstance(timeout, ClientTimeout):
+        raise ValueError(
+            f"timeout parameter cannot be of {type(timeout)} type, "
+            "please use 'timeout=ClientTimeout(...)'"
+        )
+    if read_timeout is not SENTINEL or conn_timeout is not None:
+        raise ValueError(
+            "read_timeout and conn_timeout cannot be used together with timeout"
+        )
+    return timeout

@@ -1,0 +1,97 @@
+"""Client middlewares: order, request changes, retries, per-request replacement."""
+
+from __future__ import annotations
+
+from _servers import echo_app, headers_of, serve_app
+from aiohttp import web
+
+import aioclient
+
+
+def tagging(tag: str, log: list[str]) -> aioclient.ClientMiddlewareType:
+    async def middleware(
+        request: aioclient.ClientRequest, handler: aioclient.ClientHandlerType
+    ) -> aioclient.ClientResponse:
+        log.append(f"{tag} in")
+        request.headers.add("X-Tag", tag)
+        response = await handler(request)
+        log.append(f"{tag} out")
+        return response
+
+    return middleware
+
+
+async def test_first_middleware_is_outermost_and_can_change_the_request() -> None:
+    log: list[str] = []
+    middlewares = (tagging("a", log), tagging("b", log))
+    async with (
+        serve_app(echo_app()) as base,
+        aioclient.ClientSession(middlewares=middlewares) as session,
+        session.get(base) as resp,
+    ):
+        echo = await resp.json()
+    assert log == ["a in", "b in", "b out", "a out"]
+    assert headers_of(echo, "X-Tag") == ["a", "b"]
+
+
+async def test_request_middlewares_replace_the_sessions() -> None:
+    log: list[str] = []
+    async with (
+        serve_app(echo_app()) as base,
+        aioclient.ClientSession(middlewares=(tagging("session", log),)) as session,
+    ):
+        async with session.get(base, middlewares=(tagging("request", log),)) as r:
+            await r.read()
+        async with session.get(base, middlewares=()) as r:
+            echo = await r.json()
+    assert log == ["request in", "request out"]
+    assert headers_of(echo, "X-Tag") == []
+
+
+async def test_middleware_can_retry_with_credentials() -> None:
+    async def protected(request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != "Bearer token":
+            return web.Response(status=401)
+        return web.Response(text="secret")
+
+    app = web.Application()
+    app.router.add_get("/", protected)
+    calls = 0
+
+    async def bearer(
+        request: aioclient.ClientRequest, handler: aioclient.ClientHandlerType
+    ) -> aioclient.ClientResponse:
+        nonlocal calls
+        calls += 1
+        response = await handler(request)
+        if response.status == 401:
+            response.release()
+            request.headers["Authorization"] = "Bearer token"
+            response = await handler(request)
+        return response
+
+    async with (
+        serve_app(app) as base,
+        aioclient.ClientSession(middlewares=(bearer,)) as session,
+        session.get(base) as resp,
+    ):
+        assert resp.status == 200
+        assert await resp.text() == "secret"
+    assert calls == 1
+
+
+async def test_middlewares_run_for_every_redirect_hop() -> None:
+    async def hop(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/end")
+
+    app = echo_app()
+    app.router.add_get("/start", hop)
+    log: list[str] = []
+    async with (
+        serve_app(app) as base,
+        aioclient.ClientSession(middlewares=(tagging("m", log),)) as session,
+        session.get(base / "start") as resp,
+    ):
+        assert resp.url.path == "/end"
+        await resp.read()
+    assert log == ["m in", "m out", "m in", "m out"]
