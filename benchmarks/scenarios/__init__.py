@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import os
+import tempfile
 from collections.abc import Callable, Coroutine
 from types import ModuleType
 from typing import Any
@@ -23,6 +25,10 @@ GZIP_BODY = 1 * MiB
 # Seconds an idle pooled connection is kept in the idle scenario (both APIs): long
 # enough that none expires while a slow client is still opening the others.
 IDLE_KEEPALIVE = 120.0
+
+
+class BenchmarkError(RuntimeError):
+    """A response was not what the scenario expects."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,6 +66,8 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("upload-bytes", "upload from bytes (peak is beyond the body)",
                  256 * MiB, 64 * MiB, "MiB", "peak"),
         Scenario("upload-stream", "upload from an async generator, 64 KiB chunks",
+                 256 * MiB, 64 * MiB, "MiB", "peak"),
+        Scenario("upload-multipart", "multipart/form-data upload of a file on disk",
                  256 * MiB, 64 * MiB, "MiB", "peak"),
         Scenario("gzip", "GET 1 MiB gzip bodies, decompressed by the client", 200,
                  50, "req"),
@@ -135,6 +143,26 @@ def upload_body(size: int) -> bytes:
     block = upload_chunk()
     whole, rest = divmod(size, len(block))
     return block * whole + block[:rest]
+
+
+def upload_file(size: int) -> str:
+    """Write a temporary file of ``size`` bytes for the multipart scenario."""
+    block = upload_chunk()
+    whole, rest = divmod(size, len(block))
+    handle, path = tempfile.mkstemp(prefix="aioclient-bench-")
+    with os.fdopen(handle, "wb") as out:
+        for _ in range(whole):
+            out.write(block)
+        out.write(block[:rest])
+    return path
+
+
+def check_multipart(counted: int, size: int) -> None:
+    """The server received the file plus a little multipart framing."""
+    if not size <= counted <= size + 4 * KiB:
+        raise BenchmarkError(
+            f"the server received {counted} bytes for a {size}-byte file"
+        )
 
 
 def implementations(api: str) -> dict[str, ScenarioFunction]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 from collections.abc import AsyncIterator
 from types import ModuleType
 from typing import Any
@@ -20,18 +21,17 @@ from . import (
     GZIP_BODY,
     IDLE_KEEPALIVE,
     READ_CHUNK,
+    BenchmarkError,
     Context,
     Outcome,
     ScenarioFunction,
+    check_multipart,
     upload_body,
     upload_chunk,
+    upload_file,
 )
 
 WARMUP = 20
-
-
-class BenchmarkError(RuntimeError):
-    """A response was not what the scenario expects."""
 
 
 async def _get(session: Any, url: str) -> bytes:
@@ -152,6 +152,25 @@ async def upload_stream(lib: ModuleType, ctx: Context) -> Outcome:
         return await _upload(session, ctx, blocks())
 
 
+async def upload_multipart(lib: ModuleType, ctx: Context) -> Outcome:
+    path = upload_file(ctx.amount)  # outside the measured part
+    try:
+        async with lib.ClientSession() as session:
+            await _warm_up(session, ctx.base_url)
+            await ctx.start()
+            # Opening a local file is instant; the body is read as it is sent.
+            with open(path, "rb") as file:  # noqa: ASYNC230
+                form = lib.FormData()
+                form.add_field("file", file, filename="upload.bin")
+                async with session.post(ctx.base_url + "/sink", data=form) as resp:
+                    counted = int(await resp.read())
+            await ctx.stop()
+    finally:
+        os.unlink(path)
+    check_multipart(counted, ctx.amount)
+    return Outcome(ops=ctx.amount / MiB, bytes=counted)
+
+
 async def gzip(lib: ModuleType, ctx: Context) -> Outcome:
     url = f"{ctx.base_url}/gzip/{GZIP_BODY}"
     async with lib.ClientSession() as session:
@@ -189,6 +208,7 @@ SCENARIOS: dict[str, ScenarioFunction] = {
     "download-chunked": download_chunked,
     "upload-bytes": upload_bytes,
     "upload-stream": upload_stream,
+    "upload-multipart": upload_multipart,
     "gzip": gzip,
     "idle": idle,
 }

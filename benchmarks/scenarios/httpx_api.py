@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 from collections.abc import AsyncIterator
 from types import ModuleType
 
@@ -20,13 +21,16 @@ from . import (
     CONCURRENCY,
     GZIP_BODY,
     IDLE_KEEPALIVE,
+    BenchmarkError,
     Context,
     Outcome,
     ScenarioFunction,
+    check_multipart,
     upload_body,
     upload_chunk,
+    upload_file,
 )
-from .aiohttp_api import WARMUP, BenchmarkError
+from .aiohttp_api import WARMUP
 
 # httpx's default 5 s timeouts are too short for a loaded 2-core machine; aiohttp's
 # default (300 s total) never fires in these scenarios.
@@ -157,6 +161,25 @@ async def upload_stream(lib: ModuleType, ctx: Context) -> Outcome:
         return await _upload(client, ctx, blocks())
 
 
+async def upload_multipart(lib: ModuleType, ctx: Context) -> Outcome:
+    path = upload_file(ctx.amount)  # outside the measured part
+    try:
+        async with _client() as client:
+            await _warm_up(client, ctx.base_url)
+            await ctx.start()
+            # Opening a local file is instant; the body is read as it is sent.
+            with open(path, "rb") as file:  # noqa: ASYNC230
+                response = await client.post(
+                    ctx.base_url + "/sink", files={"file": ("upload.bin", file)}
+                )
+                counted = int(response.content)
+            await ctx.stop()
+    finally:
+        os.unlink(path)
+    check_multipart(counted, ctx.amount)
+    return Outcome(ops=ctx.amount / MiB, bytes=counted)
+
+
 async def gzip(lib: ModuleType, ctx: Context) -> Outcome:
     url = f"{ctx.base_url}/gzip/{GZIP_BODY}"
     async with _client() as client:
@@ -196,6 +219,7 @@ SCENARIOS: dict[str, ScenarioFunction] = {
     "download-chunked": download_chunked,
     "upload-bytes": upload_bytes,
     "upload-stream": upload_stream,
+    "upload-multipart": upload_multipart,
     "gzip": gzip,
     "idle": idle,
 }
