@@ -167,7 +167,7 @@ class _MemberDecoder:
         out: list[bytes] = []
         room = max_length
         self._more = False
-        while room:
+        while room > 0:
             if self._obj is None and (
                 self._off >= len(self._input) or not self._new_member()
             ):
@@ -359,12 +359,16 @@ class BrotliDecompressor(_MemberDecoder):
         ContentEncodingError: No suitable brotli module is installed.
     """
 
-    __slots__ = ("_finished", "_module")
+    __slots__ = ("_finished", "_module", "_pending")
 
     def __init__(self) -> None:
         super().__init__("br", 0)
         self._module = _brotli_module()
         self._finished = False
+        # Brotli's output limit is approximate (it stops growing its buffer once
+        # past the limit, in steps of about 32 KiB): what exceeds the caller's
+        # room is kept here for the next call, so each call stays bounded.
+        self._pending = b""
         if self._module is None:
             raise ContentEncodingError(
                 "Can not decode content-encoding: br (install Brotli >= 1.2)"
@@ -380,12 +384,18 @@ class BrotliDecompressor(_MemberDecoder):
         return True
 
     def _step(self, room: int) -> tuple[bytes, bool]:
+        if self._pending:
+            piece, self._pending = self._pending[:room], self._pending[room:]
+            return piece, True
         obj = self._obj
         chunk = self._take() if obj.can_accept_more_data() else b""
-        piece: bytes = obj.process(chunk, output_buffer_limit=room)
+        produced: bytes = obj.process(chunk, output_buffer_limit=room)
+        piece, self._pending = produced[:room], produced[room:]
         return piece, bool(piece) or bool(chunk)
 
     def _member_done(self) -> bool:
+        if self._pending:
+            return False
         if self._obj.is_finished():
             self._finished = True
             self._member_output = 1  # a finished stream is never an "empty member"
