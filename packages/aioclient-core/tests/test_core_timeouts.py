@@ -232,13 +232,41 @@ async def test_deadline_cancel_disarms_for_good() -> None:
     d = RequestDeadline(10, loop=fake.as_loop())
     d.start()
     d.cancel()
-    assert fake.handles[0].cancelled
+    # The loop timer may stay armed for other deadlines due at the same second
+    # (it is shared), but this deadline is no longer registered with it.
     d.start()
-    assert len(fake.pending()) == 0
+    assert len(fake.handles) == 1  # start() after cancel() arms nothing
+    fake.advance(20)
     with d:
         await asyncio.sleep(0)
     d.assert_timeout()  # does not raise
     assert not d.expired
+
+
+async def test_deadlines_due_the_same_second_share_one_timer() -> None:
+    fake = FakeLoop(now=100.25)
+    first = RequestDeadline(10, loop=fake.as_loop())
+    second = RequestDeadline(10, loop=fake.as_loop())
+    gone = RequestDeadline(10, loop=fake.as_loop())
+    for d in (first, second, gone):
+        d.start()
+    fake.now = 100.75  # same second: same rounded deadline, same timer
+    late = RequestDeadline(10, loop=fake.as_loop())
+    late.start()
+    assert first.when == second.when == late.when == 111
+    assert len(fake.handles) == 1
+    gone.cancel()
+    fake.advance(111)
+    assert [first.expired, second.expired, late.expired] == [True, True, True]
+    assert not gone.expired
+    # A new deadline after the shared timer fired gets a timer of its own.
+    after = RequestDeadline(10, loop=fake.as_loop())
+    after.start()
+    assert len(fake.handles) == 2
+    other_loop = FakeLoop(now=100.25)
+    elsewhere = RequestDeadline(10, loop=other_loop.as_loop())
+    elsewhere.start()
+    assert len(other_loop.handles) == 1  # never another loop's timer
 
 
 async def test_outer_cancel_is_not_turned_into_timeout() -> None:

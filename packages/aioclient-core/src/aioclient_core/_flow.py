@@ -21,6 +21,7 @@ from yarl import URL
 from aioclient_auth import BasicAuth
 
 from . import hdrs
+from ._connector import BaseConnector
 from ._connector._tls import SSLSetting
 from ._exceptions import ClientPayloadError, TooManyRedirects
 from ._middlewares import ClientMiddlewareType, build_client_middlewares
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 __all__ = ["RequestPlan", "run_request"]
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class RequestPlan:
     """Everything decided about a request before its first byte is sent."""
 
@@ -83,7 +84,11 @@ async def run_request(session: ClientSession, plan: RequestPlan) -> ClientRespon
         TimeoutError: The ``total`` timeout passed.
     """
     timeout = plan.options.timeout
-    deadline = RequestDeadline(timeout.total, ceil_threshold=timeout.ceil_threshold)
+    # The session's loop, given: asking asyncio for the running one costs a
+    # getpid() system call per request.
+    deadline = RequestDeadline(
+        timeout.total, ceil_threshold=timeout.ceil_threshold, loop=session._loop
+    )
     deadline.start()
     for trace in plan.traces:
         await trace.send_request_start(plan.method, plan.url, plan.headers)
@@ -112,15 +117,26 @@ async def _follow(
     history: list[ClientResponse] = []
     first_url, dropped = plan.url, False
     while True:
-        req = await _build(session, plan, redirected=bool(history), dropped=dropped)
-        resp = await _send(session, req, plan, deadline)
+        connector = session.connector
+        if connector is None:
+            raise RuntimeError("Session is closed")
+        url, auth = _credentials(connector, session, plan, bool(history), dropped)
+        if auth is None and session._trust_env and not dropped:
+            auth = await netrc_auth(url)
+            connector = session.connector  # the session may have closed meanwhile
+            if connector is None:
+                raise RuntimeError("Session is closed")
+        req = _build(session, plan, url, auth, dropped=dropped)
+        if plan.middlewares:
+            resp = await _send(connector, req, plan, deadline)
+        else:
+            # The common case: no middleware chain (or closure) to build.
+            resp = await send_request(connector, req, plan.options, deadline)
         session._store_cookies(resp)
-        location = resp.headers.get(hdrs.LOCATION) or resp.headers.get(hdrs.URI)
-        if (
-            not plan.allow_redirects
-            or resp.status not in REDIRECT_STATUSES
-            or not location
-        ):
+        location = None
+        if plan.allow_redirects and resp.status in REDIRECT_STATUSES:
+            location = resp.headers.get(hdrs.LOCATION) or resp.headers.get(hdrs.URI)
+        if not location:
             resp._history = tuple(history)
             return resp
         try:
@@ -158,22 +174,32 @@ def _prepare_next_hop(plan: RequestPlan, req: ClientRequest, keep_body: bool) ->
     plan.headers.popall(hdrs.CONTENT_TYPE, None)
 
 
-async def _build(
-    session: ClientSession, plan: RequestPlan, *, redirected: bool, dropped: bool
-) -> ClientRequest:
-    connector = session.connector
-    if connector is None:
-        raise RuntimeError("Session is closed")
+def _credentials(
+    connector: BaseConnector,
+    session: ClientSession,
+    plan: RequestPlan,
+    redirected: bool,
+    dropped: bool,
+) -> tuple[URL, BasicAuth | None]:
+    """Check the hop's URL; pick its credentials (``.netrc`` is the caller's)."""
     check_url(plan.url, connector.allowed_protocol_schema_set, redirected=redirected)
-    url, auth = resolve_auth(
+    return resolve_auth(
         plan.url,
         None if dropped else plan.auth,
         None if dropped else session.auth,
         session._base_url,
         redirected=redirected,
     )
-    if auth is None and session.trust_env and not dropped:
-        auth = await netrc_auth(url)
+
+
+def _build(
+    session: ClientSession,
+    plan: RequestPlan,
+    url: URL,
+    auth: BasicAuth | None,
+    *,
+    dropped: bool,
+) -> ClientRequest:
     check_auth_header(plan.headers, auth)
     cookies = request_cookies(
         session.cookie_jar, url, None if dropped else plan.cookies
@@ -200,25 +226,19 @@ async def _build(
         ssl=plan.ssl,
         server_hostname=plan.server_hostname,
         traces=plan.traces,
-        trust_env=session.trust_env,
+        trust_env=session._trust_env,
     )
 
 
 async def _send(
-    session: ClientSession,
+    connector: BaseConnector,
     req: ClientRequest,
     plan: RequestPlan,
     deadline: RequestDeadline,
 ) -> ClientResponse:
-    connector = session.connector
-    if connector is None:
-        raise RuntimeError("Session is closed")
-
     async def handler(request: ClientRequest) -> ClientResponse:
         return await send_request(connector, request, plan.options, deadline)
 
-    if not plan.middlewares:
-        return await handler(req)
     return await build_client_middlewares(handler, plan.middlewares)(req)
 
 

@@ -10,8 +10,7 @@ about the server, not about staleness.
 
 from __future__ import annotations
 
-import dataclasses
-from typing import cast
+from typing import NamedTuple
 
 from aioclient_forms import Payload
 
@@ -28,9 +27,8 @@ __all__ = ["IDEMPOTENT_METHODS", "RequestOptions", "send_request"]
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class RequestOptions:
-    """How one request reads its response."""
+class RequestOptions(NamedTuple):
+    """How one request reads its response (a tuple: cheap to build per request)."""
 
     read_until_eof: bool
     auto_decompress: bool
@@ -53,10 +51,48 @@ async def send_request(
         ConnectionTimeoutError: Waiting for or making a connection took longer
             than ``timeout.connect``.
     """
+    timeout = options.timeout
+    limited = timeout.connect is not None and timeout.connect > 0
     for attempt in (1, 2):
-        conn = await _connect(connector, req, options.timeout)
         try:
-            return await _exchange(conn, req, options, deadline)
+            if limited:
+                conn = await _connect(connector, req, timeout)
+            else:
+                # No connect limit (the default): no timer and no coroutine of
+                # its own, but a sock_connect TimeoutError is still converted.
+                conn = await connector.connect(req, req._traces, timeout)
+        except TimeoutError as exc:
+            raise ConnectionTimeoutError(
+                f"Connection timeout to host {req.url}"
+            ) from exc
+        # The exchange is inline (not a coroutine of its own): one coroutine
+        # fewer on every request's path.
+        protocol: ResponseHandler = conn._protocol  # type: ignore[assignment]
+        try:
+            protocol.set_response_params(
+                method=req.method,
+                read_until_eof=options.read_until_eof,
+                auto_decompress=options.auto_decompress,
+                read_timeout=timeout.sock_read,
+                read_bufsize=options.read_bufsize,
+                timeout_ceil_threshold=timeout.ceil_threshold,
+                max_line_size=options.max_line_size,
+                max_field_size=options.max_field_size,
+                max_headers=options.max_headers,
+                timer=deadline,
+            )
+            try:
+                resp = await req.send(conn)
+            except BaseException:
+                conn.close()
+                raise
+            try:
+                await resp.start(conn)
+            except BaseException:
+                resp.close()
+                req.terminate()
+                raise
+            return resp
         except (ServerDisconnectedError, ClientOSError):
             if attempt == 2 or not _may_retry(conn, req):
                 raise
@@ -66,44 +102,9 @@ async def send_request(
 async def _connect(
     connector: BaseConnector, req: ClientRequest, timeout: ClientTimeout
 ) -> Connection:
-    try:
-        async with ceil_timeout(timeout.connect, timeout.ceil_threshold):
-            return await connector.connect(req, req._traces, timeout)
-    except TimeoutError as exc:
-        raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
-
-
-async def _exchange(
-    conn: Connection,
-    req: ClientRequest,
-    options: RequestOptions,
-    deadline: RequestDeadline,
-) -> ClientResponse:
-    protocol = cast(ResponseHandler, conn.protocol)
-    protocol.set_response_params(
-        method=req.method,
-        read_until_eof=options.read_until_eof,
-        auto_decompress=options.auto_decompress,
-        read_timeout=options.timeout.sock_read,
-        read_bufsize=options.read_bufsize,
-        timeout_ceil_threshold=options.timeout.ceil_threshold,
-        max_line_size=options.max_line_size,
-        max_field_size=options.max_field_size,
-        max_headers=options.max_headers,
-        timer=deadline,
-    )
-    try:
-        resp = await req.send(conn)
-    except BaseException:
-        conn.close()
-        raise
-    try:
-        await resp.start(conn)
-    except BaseException:
-        resp.close()
-        req.terminate()
-        raise
-    return resp
+    """Get a connection within ``timeout.connect`` (the caller converts expiry)."""
+    async with ceil_timeout(timeout.connect, timeout.ceil_threshold):
+        return await connector.connect(req, req._traces, timeout)
 
 
 def _may_retry(conn: Connection, req: ClientRequest) -> bool:

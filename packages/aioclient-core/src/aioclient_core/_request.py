@@ -222,8 +222,18 @@ class ClientRequest:
 
     def update_auto_headers(self, skip_auto_headers: Iterable[str] | None) -> None:
         """Add ``Accept``, ``Accept-Encoding`` and ``User-Agent`` unless skipped."""
-        self._skip_auto_headers: CIMultiDict[None] = CIMultiDict(
-            (name, None) for name in sorted(skip_auto_headers or ())
+        headers = self.headers
+        if not skip_auto_headers:
+            # The common case: multidict membership is already case-insensitive.
+            self._skip_auto_headers: CIMultiDict[None] = CIMultiDict()
+            for name, value in self.DEFAULT_HEADERS.items():
+                if name not in headers:
+                    headers[name] = value
+            if hdrs.USER_AGENT not in headers:
+                headers[hdrs.USER_AGENT] = DEFAULT_USER_AGENT
+            return
+        self._skip_auto_headers = CIMultiDict(
+            (name, None) for name in sorted(skip_auto_headers)
         )
         # ``keys() | keys()`` is a plain set: compare lower-cased names.
         used = {n.lower() for n in (*self.headers, *self._skip_auto_headers)}
@@ -348,36 +358,39 @@ class ClientRequest:
             ValueError: A header would put a forbidden character on the wire, or
                 ``Content-Length`` is not a number.
         """
-        protocol = conn.protocol
+        protocol = conn._protocol
         if protocol is None:
             raise ClientConnectionError("Connection closed")
-        length = self.headers.get(hdrs.CONTENT_LENGTH)
+        headers = self.headers
+        length = headers.get(hdrs.CONTENT_LENGTH)
         if length is not None and not length.isdigit():
             raise ValueError(f"Invalid Content-Length header: {length!r}")
-        force_close = conn._connector.force_close
-        if hdrs.CONNECTION not in self.headers:
-            value = connection_header(self.version, force_close=force_close)
+        if hdrs.CONNECTION not in headers:
+            value = connection_header(
+                self.version, force_close=conn._connector.force_close
+            )
             if value is not None:
-                self.headers[hdrs.CONNECTION] = value
+                headers[hdrs.CONNECTION] = value
         target = request_target(self.url, self.method, proxied=self.proxy is not None)
         writer = StreamWriter(
             protocol,  # type: ignore[arg-type]
             self._loop,
             on_chunk_sent=self._on_chunk_sent if self._traces else None,
-            on_headers_sent=self._on_headers_sent if self._traces else None,
         )
         if self.compress:
             writer.enable_compression(self.compress)
         if self.chunked:
             writer.enable_chunking()
-        status_line = (
-            f"{self.method} {target} HTTP/{self.version.major}.{self.version.minor}"
-        )
-        await writer.write_headers(status_line, self.headers)
+        writer.set_head(self.method, target, self.version, self.headers)
+        if self._traces:
+            await self._on_headers_sent(self.headers)
         self._writer_obj = writer
         # A chunked request without a body still needs its last-chunk marker,
         # which write_eof() sends; only an unframed empty body takes the shortcut.
-        if isinstance(self.body, Payload) or self._expect_continue or self.chunked:
+        # (``type() is bytes`` first: the ABC isinstance check costs more.)
+        body = self.body
+        has_payload = type(body) is not bytes and isinstance(body, Payload)
+        if has_payload or self._expect_continue or self.chunked:
             continue_waiter = (
                 protocol.expect_continue()  # type: ignore[attr-defined]
                 if self._expect_continue

@@ -45,8 +45,11 @@ class _RequestContextManager(Coroutine[Any, Any, ClientResponse]):
         return self.__await__()
 
     async def __aenter__(self) -> ClientResponse:
-        self._resp = await self._coro
-        return await self._resp.__aenter__()
+        resp = self._resp = await self._coro
+        if type(resp).__aenter__ is ClientResponse.__aenter__:
+            resp._in_context = True  # what it does, without another coroutine
+            return resp
+        return await resp.__aenter__()
 
     async def __aexit__(
         self,
@@ -54,8 +57,17 @@ class _RequestContextManager(Coroutine[Any, Any, ClientResponse]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._resp is not None
-        await self._resp.__aexit__(exc_type, exc, tb)
+        resp = self._resp
+        assert resp is not None
+        if type(resp).__aexit__ is ClientResponse.__aexit__:
+            # What it does, without another coroutine: release, then wait
+            # for a request body still being sent (rare: release stops it).
+            resp._in_context = False
+            resp.release()
+            if resp._writer is not None:
+                await resp.wait_for_close()
+            return
+        await resp.__aexit__(exc_type, exc, tb)
 
 
 class _SessionRequestContextManager:

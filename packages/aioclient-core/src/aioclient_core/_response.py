@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Generator, Sequence
 from http.cookies import SimpleCookie
 from types import MappingProxyType, TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple, Self, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 from multidict import CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
@@ -145,7 +145,7 @@ class ClientResponse:
         """
         self._connection = connection
         # Connectors always build ResponseHandler protocols.
-        protocol = cast(ResponseHandler, connection.protocol)
+        protocol: ResponseHandler = connection._protocol  # type: ignore[assignment]
         try:
             message, payload = await protocol.read()
         except HttpProcessingError as exc:
@@ -163,7 +163,7 @@ class ClientResponse:
         self._raw_headers = message.raw_headers
         self.content = payload
         self._closed = False
-        if protocol.upgraded:
+        if protocol._upgraded:
             return self  # 101: the connection belongs to whoever upgraded it
         if payload.is_eof():
             self._response_eof()
@@ -175,8 +175,8 @@ class ClientResponse:
         """The body was read to its end: hand the connection back at once."""
         if self._closed or self._connection is None:
             return
-        protocol = self._connection.protocol
-        if isinstance(protocol, ResponseHandler) and protocol.upgraded:
+        protocol = self._connection._protocol
+        if isinstance(protocol, ResponseHandler) and protocol._upgraded:
             return
         self._closed = True
         self._cleanup_timer()
@@ -333,8 +333,13 @@ class ClientResponse:
             ClientPayloadError: The body was malformed or cut short.
         """
         if self._body is None:
+            content = self.content
             try:
-                self._body = await self.content.read()
+                if content.is_eof() and content.exception() is None:
+                    # All of it is buffered already: no coroutine to run.
+                    self._body = content.read_nowait(-1)
+                else:
+                    self._body = await content.read()
             except BaseException:
                 self.close()
                 raise
@@ -494,7 +499,8 @@ class ClientResponse:
     ) -> None:
         self._in_context = False
         self.release()
-        await self.wait_for_close()
+        if self._writer is not None:  # release() normally clears it already
+            await self.wait_for_close()
 
 
 class _Done:

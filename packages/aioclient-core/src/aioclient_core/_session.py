@@ -56,6 +56,14 @@ def _utf8(_response: ClientResponse, _body: bytes) -> str:
     return "utf-8"
 
 
+def _skip_set(defaults: frozenset[istr], extra: Iterable[str] | None) -> set[str]:
+    """The session's and the request's ``skip_auto_headers``, as one set."""
+    skip: set[str] = set(defaults)
+    if extra:
+        skip.update(istr(h) for h in extra)
+    return skip
+
+
 class ClientSession:
     """The entry point of the client: make requests, share a pool and cookies.
 
@@ -154,6 +162,16 @@ class ClientSession:
         self._max_line_size = max_line_size
         self._max_field_size = max_field_size
         self._max_headers = max_headers
+        # The read options of a request that overrides none (immutable).
+        self._default_options = RequestOptions(
+            read_until_eof=True,
+            auto_decompress=auto_decompress,
+            read_bufsize=read_bufsize,
+            max_line_size=max_line_size,
+            max_field_size=max_field_size,
+            max_headers=max_headers,
+            timeout=self._timeout,
+        )
         self._resolve_charset = fallback_charset_resolver
         self._middlewares = tuple(middlewares)
         self._source_traceback = (
@@ -315,8 +333,9 @@ class ClientSession:
         self, url: Any, *, allow_redirects: bool = True, **kwargs: Any
     ) -> _RequestContextManager:
         """Make a GET request."""
-        return self.request(
-            hdrs.METH_GET, url, allow_redirects=allow_redirects, **kwargs
+        # Straight to _request (as aiohttp does): one call and kwargs copy fewer.
+        return _RequestContextManager(
+            self._request(hdrs.METH_GET, url, allow_redirects=allow_redirects, **kwargs)
         )
 
     def options(
@@ -393,7 +412,8 @@ class ClientSession:
         max_headers: int | None = None,
         middlewares: Iterable[Any] | None = None,
     ) -> ClientResponse:
-        if self.closed or self._connector is None:
+        connector = self._connector
+        if connector is None or connector.closed:
             raise RuntimeError("Session is closed")
         if data is not None and json is not None:
             raise ValueError(
@@ -412,7 +432,6 @@ class ClientSession:
             raise NotImplementedError(
                 "proxy support is not implemented in aioclient yet"
             )
-        real_timeout = request_timeout(timeout, self._timeout)
         plan = RequestPlan(
             method=method,
             url=to_url(str_or_url, self._base_url),
@@ -420,8 +439,7 @@ class ClientSession:
             data=data,
             cookies=cookies,
             headers=merge_headers(self._default_headers, headers),
-            skip_auto_headers=set(self._skip_auto_headers)
-            | {istr(h) for h in skip_auto_headers or ()},
+            skip_auto_headers=_skip_set(self._skip_auto_headers, skip_auto_headers),
             auth=auth,
             allow_redirects=allow_redirects,
             max_redirects=max_redirects,
@@ -430,16 +448,14 @@ class ClientSession:
             expect100=expect100,
             ssl=request_ssl(ssl, verify_ssl, ssl_context, fingerprint),
             server_hostname=server_hostname,
-            options=RequestOptions(
-                read_until_eof=read_until_eof,
-                auto_decompress=self._auto_decompress
-                if auto_decompress is None
-                else auto_decompress,
-                read_bufsize=read_bufsize or self._read_bufsize,
-                max_line_size=max_line_size or self._max_line_size,
-                max_field_size=max_field_size or self._max_field_size,
-                max_headers=max_headers or self._max_headers,
-                timeout=real_timeout,
+            options=self._options(
+                timeout,
+                read_until_eof,
+                auto_decompress,
+                read_bufsize,
+                max_line_size,
+                max_field_size,
+                max_headers,
             ),
             # A request's middlewares replace the session's (() disables them).
             middlewares=tuple(
@@ -448,7 +464,9 @@ class ClientSession:
             traces=[
                 Trace(self, config, config.trace_config_ctx(trace_request_ctx))
                 for config in self._trace_configs
-            ],
+            ]
+            if self._trace_configs
+            else [],
         )
         resp = await run_request(self, plan)
         try:
@@ -458,6 +476,38 @@ class ClientSession:
             resp.close()
             raise
         return resp
+
+    def _options(
+        self,
+        timeout: Any,
+        read_until_eof: bool,
+        auto_decompress: bool | None,
+        read_bufsize: int | None,
+        max_line_size: int | None,
+        max_field_size: int | None,
+        max_headers: int | None,
+    ) -> RequestOptions:
+        """How the response is read: the request's settings over the session's."""
+        if (
+            timeout is SENTINEL
+            and read_until_eof is True
+            and auto_decompress is None
+            and not (read_bufsize or max_line_size or max_field_size or max_headers)
+        ):
+            return self._default_options  # nothing overridden: the usual case
+        return RequestOptions(
+            read_until_eof=read_until_eof,
+            auto_decompress=self._auto_decompress
+            if auto_decompress is None
+            else auto_decompress,
+            read_bufsize=read_bufsize or self._read_bufsize,
+            max_line_size=max_line_size or self._max_line_size,
+            max_field_size=max_field_size or self._max_field_size,
+            max_headers=max_headers or self._max_headers,
+            timeout=self._timeout
+            if timeout is SENTINEL
+            else request_timeout(timeout, self._timeout),
+        )
 
     def ws_connect(self, url: Any, **kwargs: Any) -> Any:
         """Open a WebSocket (needs the ``aioclient-ws`` distribution).

@@ -118,6 +118,8 @@ def request_ssl(
     Raises:
         TypeError: ``ssl`` is of another type.
     """
+    if value is True and verify_ssl is None and ssl_context is None and not fingerprint:
+        return True  # the default, on every request: nothing to merge
     if value is not None and not isinstance(value, ssl.SSLContext | bool | Fingerprint):
         raise TypeError(
             "ssl should be SSLContext, bool, Fingerprint or None, "

@@ -279,8 +279,10 @@ class StreamReader:
             return
         self._buffer.append(data)
         self.total_bytes += len(data)
-        waiter, self._waiter = self._waiter, None
-        wake(waiter)
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            wake(waiter)
         if len(self._buffer) > self._high_water and not self._protocol.reading_paused:
             self._protocol.pause_reading()
 
@@ -357,6 +359,8 @@ class StreamReader:
         if not n:
             return b""
         if n < 0:
+            if self._eof:
+                return self._read_nowait(-1)  # all of it is here already
             blocks = []
             while block := await self.readany():
                 blocks.append(block)
@@ -541,9 +545,11 @@ class StreamReader:
     def _wake_readers(self) -> None:
         """Release the data waiter and the EOF waiter."""
         waiter, self._waiter = self._waiter, None
-        wake(waiter)
+        if waiter is not None:
+            wake(waiter)
         eof_waiter, self._eof_waiter = self._eof_waiter, None
-        wake(eof_waiter)
+        if eof_waiter is not None:
+            wake(eof_waiter)
 
     async def _wait(self, func_name: str) -> None:
         """Block until data, a chunk end, EOF or an error arrives."""

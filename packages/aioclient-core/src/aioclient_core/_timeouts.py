@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -168,6 +169,49 @@ class _Entry:
         self.cancelled = False
 
 
+class _SharedExpiry:
+    """One loop timer for every deadline of a loop that falls on the same instant.
+
+    Rounded deadlines land on whole seconds, so the requests started within
+    one second share a single timer instead of each arming and cancelling its
+    own (``call_at`` plus ``cancel`` is a measurable part of a small request).
+    A deadline joins at :meth:`RequestDeadline.start` and leaves at
+    :meth:`RequestDeadline.cancel`; the timer stays armed (for later requests
+    of the same second) and expires whoever is still registered when it fires.
+    """
+
+    __slots__ = ("deadlines", "fired")
+
+    def __init__(self) -> None:
+        self.deadlines: set[RequestDeadline] = set()
+        self.fired = False
+
+    def fire(self) -> None:
+        """Loop callback: expire every deadline still registered."""
+        self.fired = True
+        deadlines, self.deadlines = self.deadlines, set()
+        for deadline in deadlines:
+            deadline._expire()
+
+
+#: The most recently armed shared timer: (its loop, its instant, the timer).
+#: Requests started in the same second on the same loop reuse it.
+_last_shared: tuple[weakref.ref[asyncio.AbstractEventLoop], float, _SharedExpiry] | None
+_last_shared = None
+
+
+def _shared_expiry(loop: asyncio.AbstractEventLoop, when: float) -> _SharedExpiry:
+    """The shared timer of ``loop`` firing at ``when`` (armed if need be)."""
+    global _last_shared
+    last = _last_shared
+    if last is not None and last[1] == when and last[0]() is loop and not last[2].fired:
+        return last[2]
+    shared = _SharedExpiry()
+    loop.call_at(when, shared.fire)
+    _last_shared = (weakref.ref(loop), when, shared)
+    return shared
+
+
 class RequestDeadline:
     """The ``total`` timeout: one absolute deadline for every stage of a request.
 
@@ -200,6 +244,7 @@ class RequestDeadline:
         "_expired",
         "_handle",
         "_loop",
+        "_shared",
         "_timeout",
         "_when",
     )
@@ -215,6 +260,7 @@ class RequestDeadline:
         self._ceil_threshold = ceil_threshold
         self._loop = loop
         self._handle: asyncio.TimerHandle | None = None
+        self._shared: _SharedExpiry | None = None
         self._when: float | None = None
         self._expired = False
         self._closed = False
@@ -240,14 +286,22 @@ class RequestDeadline:
         assert self._timeout is not None  # for mypy; _enabled checked it
         loop = self._loop if self._loop is not None else asyncio.get_running_loop()
         self._loop = loop
-        self._when = timeout_deadline(
+        when = self._when = timeout_deadline(
             loop.time(), self._timeout, self._ceil_threshold, round_at_threshold=True
         )
-        self._handle = loop.call_at(self._when, self._expire)
+        if when == int(when):
+            # A whole second (rounded, the usual case): share the timer.
+            self._shared = _shared_expiry(loop, when)
+            self._shared.deadlines.add(self)
+        else:
+            self._handle = loop.call_at(when, self._expire)
 
     def cancel(self) -> None:
         """Disarm for good (the response was released); an expiry is kept."""
         self._closed = True
+        if self._shared is not None:
+            self._shared.deadlines.discard(self)
+            self._shared = None
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
@@ -264,6 +318,7 @@ class RequestDeadline:
     def _expire(self) -> None:
         """Timer callback: mark expired and cancel every task inside a block."""
         self._handle = None
+        self._shared = None
         self._expired = True
         seen: set[asyncio.Task[object]] = set()
         # Innermost entries are last; cancel each task once and remember which
@@ -289,13 +344,20 @@ class RequestDeadline:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        task = asyncio.current_task()
-        for index in range(len(self._entries) - 1, -1, -1):
-            if self._entries[index].task is task:
-                entry = self._entries.pop(index)
-                break
+        entries = self._entries
+        if len(entries) == 1:
+            # The usual single block: a ``with`` block is exited by the task
+            # that entered it, so the only entry is this task's (and asking
+            # asyncio for the current task would cost a getpid() call).
+            entry = entries.pop()
         else:
-            return
+            task = asyncio.current_task()
+            for index in range(len(entries) - 1, -1, -1):
+                if entries[index].task is task:
+                    entry = entries.pop(index)
+                    break
+            else:
+                return
         if not entry.cancelled:
             return
         # Withdraw our own cancellation request whatever happened, so that it

@@ -144,7 +144,9 @@ class BaseConnector:
         self._idle = {}
         self._in_use: dict[ConnectionKey, set[PooledProtocol]] = {}
         self._slots_total = 0
-        self._slots: collections.Counter[ConnectionKey] = collections.Counter()
+        # A plain dict (not a Counter, whose missing-key and delete hooks are
+        # Python code on every request).
+        self._slots: dict[ConnectionKey, int] = {}
         # One FIFO for every waiter, in arrival order.
         self._waiters: dict[asyncio.Future[None], ConnectionKey] = {}
         self._cleanup_handle: asyncio.TimerHandle | None = None
@@ -300,7 +302,10 @@ class BaseConnector:
         if self._closed:
             raise ClientConnectionError("Connector is closed.")
         key = req.connection_key
-        await self._take_slot(key, traces)
+        if self._has_room(key):
+            self._reserve(key)  # the common case, without a coroutine of its own
+        else:
+            await self._take_slot(key, traces)
         protocol: PooledProtocol | None = None
         reused = False
         try:
@@ -322,7 +327,10 @@ class BaseConnector:
                 protocol.close()
             self._free_slot(key)
             raise
-        self._in_use.setdefault(key, set()).add(protocol)
+        in_use = self._in_use.get(key)
+        if in_use is None:
+            in_use = self._in_use[key] = set()
+        in_use.add(protocol)
         connection = Connection(self, key, protocol, self._loop)
         connection._reused = reused
         return connection
@@ -338,12 +346,12 @@ class BaseConnector:
 
     def _has_room(self, key: ConnectionKey) -> bool:
         return (not self._limit or self._slots_total < self._limit) and (
-            not self._limit_per_host or self._slots[key] < self._limit_per_host
+            not self._limit_per_host or self._slots.get(key, 0) < self._limit_per_host
         )
 
     def _reserve(self, key: ConnectionKey) -> None:
         self._slots_total += 1
-        self._slots[key] += 1
+        self._slots[key] = self._slots.get(key, 0) + 1
 
     async def _take_slot(
         self, key: ConnectionKey, traces: Sequence[ConnectorTrace]
@@ -375,12 +383,16 @@ class BaseConnector:
 
     def _free_slot(self, key: ConnectionKey) -> None:
         self._slots_total -= 1
-        self._slots[key] -= 1
-        if self._slots[key] <= 0:
-            del self._slots[key]
+        left = self._slots.get(key, 0) - 1
+        if left <= 0:
+            self._slots.pop(key, None)
+        else:
+            self._slots[key] = left
         self._wake_waiters()
 
     def _wake_waiters(self) -> None:
+        if not self._waiters:
+            return
         for waiter, key in list(self._waiters.items()):
             if self._limit and self._slots_total >= self._limit:
                 return
@@ -444,10 +456,12 @@ class BaseConnector:
         ):
             self._close_protocol(protocol)
         else:
-            self._idle.setdefault(key, collections.deque()).append(
-                (protocol, self._loop.time())
-            )
-            self._schedule_cleanup()
+            idle = self._idle.get(key)
+            if idle is None:
+                idle = self._idle[key] = collections.deque()
+            idle.append((protocol, self._loop.time()))
+            if self._cleanup_handle is None:
+                self._schedule_cleanup()
         # After pooling, so a woken waiter for the same key can reuse it.
         self._free_slot(key)
 

@@ -116,6 +116,8 @@ class Connection:
             self._callbacks.append(callback)
 
     def _notify_release(self) -> None:
+        if not self._callbacks:
+            return
         callbacks, self._callbacks = self._callbacks, []
         for callback in callbacks:
             # One failing callback must not keep the others from running.
@@ -142,6 +144,5 @@ class Connection:
         self._notify_release()
         if self._protocol is not None:
             protocol, self._protocol = self._protocol, None
-            self._connector._release(
-                self._key, protocol, should_close=protocol.should_close
-            )
+            # _release() asks protocol.should_close itself (once is enough).
+            self._connector._release(self._key, protocol)

@@ -51,6 +51,7 @@ _NUMERIC_HOST = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=256)  # pure, and ipaddress parsing is slow Python
 def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(host.partition("%")[0])

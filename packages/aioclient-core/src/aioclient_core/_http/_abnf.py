@@ -11,6 +11,8 @@ import re
 __all__ = [
     "CHUNK_SIZE_LINE",
     "CONTENT_LENGTH_VALUE",
+    "FIELD_LINE",
+    "FIELD_LINES",
     "FIELD_NAME_COLON",
     "FIELD_VALUE_FORBIDDEN",
     "FORBIDDEN_CONTROL",
@@ -53,6 +55,13 @@ VERSION_LOOSE = re.compile(rb"HTTP/[02-9]\.[0-9] ")
 # whitespace allowed between the name and the colon (§5.1).
 #: A field name immediately followed by its colon.
 FIELD_NAME_COLON = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+:")
+# The same two rules as whole lines, for heads parsed in one piece: CRLF, a
+# name, its colon, then only bytes allowed in a value (OWS included).
+_FIELD_LINE = rb"\r\n([!#$%&'*+\-.^_`|~0-9A-Za-z]+):([\t\x20-\x7e\x80-\xff]*)"
+#: One field line after its CRLF (groups: name, value with OWS).
+FIELD_LINE = re.compile(_FIELD_LINE)
+#: Any number of such lines, nothing else.
+FIELD_LINES = re.compile(b"(?:" + _FIELD_LINE + b")*")
 # RFC 9110 §5.5: field-value bytes are VCHAR / obs-text / SP / HTAB; CR, LF and
 # NUL MUST be rejected, other controls are invalid too.
 #: Any byte that may not appear in a received field value.

@@ -48,6 +48,11 @@ class LineFinder:
         """Forget progress on the current line (its bytes were consumed)."""
         self._scanned = 0
 
+    @property
+    def fresh(self) -> bool:
+        """True when no byte of the current line has been searched yet."""
+        return self._scanned == 0
+
     def find(
         self, work: Buffer, pos: int, limit: int, what: str, shown_limit: int = 0
     ) -> int:

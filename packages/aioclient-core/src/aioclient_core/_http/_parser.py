@@ -30,7 +30,14 @@ Events produced by the failing call before the error are kept in
 from collections.abc import Callable
 from typing import Protocol
 
-from ._abnf import CONTENT_LENGTH_VALUE, STATUS_LINE, TRANSFER_CODING, VERSION_LOOSE
+from ._abnf import (
+    CONTENT_LENGTH_VALUE,
+    FIELD_LINE,
+    FIELD_LINES,
+    STATUS_LINE,
+    TRANSFER_CODING,
+    VERSION_LOOSE,
+)
 from ._body import (
     BodyReader,
     ChunkedReader,
@@ -58,6 +65,8 @@ _IDLE, _HEAD, _BODY, _DONE, _UPGRADED, _CLOSED = range(6)
 _SUPPORTED_CODINGS = frozenset((b"gzip", b"deflate", b"br", b"zstd"))
 _VERSIONS = {0: HttpVersion10, 1: HttpVersion11}
 _StatusLine = tuple[HttpVersion, int, str]
+_END_KEEP = MessageEnd(EMPTY_TRAILERS, (), False)
+_END_CLOSE = MessageEnd(EMPTY_TRAILERS, (), True)
 
 
 class ResponseParserInterface(Protocol):
@@ -112,6 +121,7 @@ class ResponseParser:
         "_buf",
         "_error",
         "_events_before_error",
+        "_fast_head_limit",
         "_fields",
         "_finder",
         "_interim",
@@ -148,6 +158,8 @@ class ResponseParser:
         self._max_field_size = max_field_size
         self._max_headers = max_headers
         self._max_interim = max_interim_responses
+        # A head this short cannot break any line or field limit.
+        self._fast_head_limit = min(max_line_size, max_field_size)
         self._buf = bytearray()
         self._finder = LineFinder()
         self._state = _IDLE
@@ -339,6 +351,12 @@ class ResponseParser:
         self, work: Buffer, pos: int, events: list[Event]
     ) -> tuple[int, bool]:
         """Consume status and field lines; return ``(pos, head_complete)``."""
+        if self._status is None and self._finder.fresh:
+            # Tried once per head, before any line was searched: a head dribbled
+            # in byte by byte is never rescanned here.
+            done = self._parse_whole_head(work, pos, events)
+            if done >= 0:
+                return done, True
         if self._status is None:
             end = self._finder.find(work, pos, self._max_line_size, "status line")
             if end == BARE_LF:
@@ -361,17 +379,56 @@ class ResponseParser:
         assert self._fields is not None
         pos, done = self._fields.feed(work, pos)
         if done:
-            self._complete_head(work, pos, events)
+            assert self._status is not None
+            self._complete_head(work, pos, events, self._status, self._fields.raw)
         return pos, done
 
-    def _complete_head(self, work: Buffer, pos: int, events: list[Event]) -> None:
+    def _parse_whole_head(self, work: Buffer, pos: int, events: list[Event]) -> int:
+        """Parse a small head that is already complete in ``work``, at once.
+
+        Accepts exactly what the line-by-line path accepts, producing the same
+        fields: a head no longer than every line limit (so no line or field
+        can exceed one), with no bare CR or LF, whose field lines all match
+        ``name ":" value`` with allowed bytes only. Anything else (or an
+        incomplete head) returns -1, and the line-by-line path handles it and
+        raises exactly its usual error.
+
+        Returns:
+            The offset after the head, or -1.
+        """
+        end = work.find(b"\r\n\r\n", pos)
+        if end < 0 or end - pos > self._fast_head_limit:
+            return -1
+        block = bytes(work[pos:end])
+        # As many CRs as LFs as CRLFs: every CR and LF is part of a CRLF.
+        crlf = block.count(b"\r\n")
+        if block.count(b"\r") != crlf or block.count(b"\n") != crlf:
+            return -1  # a bare CR or LF: let the line-by-line path report it
+        first = block.find(b"\r\n") if crlf else len(block)
+        if crlf and FIELD_LINES.fullmatch(block, first) is None:
+            return -1  # a bad field line: likewise
+        raw = [
+            (name, value.strip(b" \t"))
+            for name, value in FIELD_LINE.findall(block, first)
+        ]
+        if len(raw) > self._max_headers:
+            return -1
+        status = _parse_status_line(block, 0, first)
+        self._complete_head(work, end + 4, events, status, raw)
+        return end + 4
+
+    def _complete_head(
+        self,
+        work: Buffer,
+        pos: int,
+        events: list[Event],
+        status: _StatusLine,
+        raw: list[tuple[bytes, bytes]],
+    ) -> None:
         """Build the head event and choose the body framing (RFC 9112 §6.3)."""
-        assert self._status is not None
-        assert self._fields is not None
-        version, code, reason = self._status
-        raw = self._fields.raw
+        version, code, reason = status
         conn, te, cl, ce = _framing_fields(raw)
-        options = _list_members(conn)
+        options = _list_members(conn) if conn else []
         should_close = b"close" in options or (
             version == HttpVersion10 and b"keep-alive" not in options
         )
@@ -380,7 +437,7 @@ class ResponseParser:
         if not tunnel:
             # RFC 9110 §9.3.6: a client ignores CL/TE in a 2xx to CONNECT.
             body = self._body_reader(version, code, te, cl, len(raw))
-        if isinstance(body, UntilEOFReader):
+        if type(body) is UntilEOFReader:  # (final classes: no isinstance call)
             should_close = True
         head = RawResponseMessage(
             version,
@@ -389,9 +446,9 @@ class ResponseParser:
             build_multidict(raw),
             tuple(raw),
             should_close,
-            _compression(ce),
+            _compression(ce) if ce else None,
             b"upgrade" in options,
-            isinstance(body, ChunkedReader),
+            type(body) is ChunkedReader,
         )
         if code == 101 or tunnel:
             events.append(head)
@@ -431,8 +488,8 @@ class ResponseParser:
         if te and version == HttpVersion10:
             # RFC 9112 §6.1: framing of such a message is faulty.
             raise BadHttpMessage("HTTP/1.0 response with Transfer-Encoding")
-        codings = _transfer_codings(te)
-        length = _content_length(cl)
+        codings = _transfer_codings(te) if te else []
+        length = _content_length(cl) if cl else None
         if code < 200 or code in (204, 304) or self._method == "HEAD":
             return None  # rule 1: never a body, whatever the fields say
         if codings:
@@ -450,8 +507,12 @@ class ResponseParser:
     def _end_message(self, events: list[Event], body: BodyReader | None) -> None:
         """Emit ``MessageEnd`` and wait for the next request."""
         raw = body.raw_trailers if body is not None else []
-        trailers = build_multidict(raw) if raw else EMPTY_TRAILERS
-        events.append(MessageEnd(trailers, tuple(raw), self._should_close))
+        if raw:
+            end = MessageEnd(build_multidict(raw), tuple(raw), self._should_close)
+        else:
+            # Immutable, so the usual trailer-less ends can be shared.
+            end = _END_CLOSE if self._should_close else _END_KEEP
+        events.append(end)
         self._last_should_close = self._should_close
         self._body = None
         self._state = _DONE
@@ -532,6 +593,12 @@ def _transfer_codings(values: list[bytes]) -> list[str]:
 
 def _content_length(values: list[bytes]) -> int | None:
     """Validate Content-Length across all field lines (RFC 9110 §8.6)."""
+    if len(values) == 1:
+        value = values[0]
+        # The usual single field of plain ASCII digits: the checks below
+        # reduce to these two (bytes.isdigit() accepts ASCII digits only).
+        if value.isdigit() and len(value.lstrip(b"0")) <= 18:
+            return int(value)
     result: int | None = None
     for value in values:
         for item in value.split(b","):

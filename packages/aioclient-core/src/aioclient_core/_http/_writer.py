@@ -8,8 +8,10 @@ wire (security category 1). Validation uses one precompiled regex search over
 all values at once instead of per-character Python loops.
 """
 
+import re
 from collections.abc import Iterable, Mapping
 
+from multidict import CIMultiDict
 from yarl import URL
 
 from ._abnf import FORBIDDEN_CONTROL, REQUEST_TARGET, TOKEN, TOKEN_LIST
@@ -36,6 +38,9 @@ LAST_CHUNK = b"0\r\n\r\n"
 _DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
 
 HeadersArg = Mapping[str, str] | Iterable[tuple[str, str]]
+# A method token, one space, a visible-ASCII target: neither part can hold a
+# space, so the split between them is unambiguous.
+_METHOD_AND_TARGET = re.compile(rf"{TOKEN.pattern} {REQUEST_TARGET.pattern}")
 
 
 def serialize_request_head(
@@ -60,15 +65,64 @@ def serialize_request_head(
             an invalid target or version, or ``Content-Length`` combined with
             chunked ``Transfer-Encoding``.
     """
-    pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
+    if type(headers) is CIMultiDict or isinstance(headers, Mapping):
+        pairs = list(headers.items())
+    else:
+        pairs = list(headers)
     names = [name for name, _ in pairs]
-    values = [value for _, value in pairs]
+    joined_names = "\n".join(names)
+    major, minor = version
+    # The usual, valid head passes four C-level checks; anything they refuse
+    # goes through _refuse(), which names the first problem in a fixed order.
     if (
-        FORBIDDEN_CONTROL.search(method) is not None
-        or FORBIDDEN_CONTROL.search(target) is not None
-        or FORBIDDEN_CONTROL.search("".join(names)) is not None
-        or FORBIDDEN_CONTROL.search("".join(values)) is not None
+        _METHOD_AND_TARGET.fullmatch(f"{method} {target}") is None
+        or not (0 <= major <= 9 and 0 <= minor <= 9)
+        or not _values_allowed(" ".join([v for _, v in pairs]))
+        or (
+            names
+            and (
+                TOKEN_LIST.fullmatch(joined_names) is None
+                # One LF per separator: no name brings an LF of its own.
+                or joined_names.count("\n") != len(names) - 1
+            )
+        )
     ):
+        _refuse(method, target, version, names, [v for _, v in pairs])
+    lowered = joined_names.lower()
+    if "content-length" in lowered or "transfer-encoding" in lowered:
+        _check_framing(pairs)  # only framing fields can make framing ambiguous
+    fields = "\r\n".join(map(": ".join, pairs))
+    text = f"{method} {target} HTTP/{major}.{minor}\r\n{fields}\r\n"
+    if pairs:
+        text += "\r\n"
+    # surrogateescape only maps U+DC80..U+DCFF back to bytes 0x80..0xFF, so
+    # values decoded from a response round-trip and no control byte appears.
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _values_allowed(values: str) -> bool:
+    """True if no forbidden control character is in ``values``."""
+    # Every forbidden character is unprintable, so a printable string (the
+    # usual case, checked in C without the regex engine) has none.
+    return values.isprintable() or FORBIDDEN_CONTROL.search(values) is None
+
+
+def _refuse(
+    method: str,
+    target: str,
+    version: HttpVersion,
+    names: list[str],
+    values: list[str],
+) -> None:
+    """Raise the error for the first invalid part of a request head.
+
+    Raises:
+        ValueError: A control character anywhere (aiohttp's header-injection
+            message), else a bad method, target, version or field name.
+    """
+    # One search over every part at once: HTAB (the separator) is allowed, so
+    # it cannot hide or create a match.
+    if FORBIDDEN_CONTROL.search("\t".join((method, target, *names, *values))):
         raise ValueError(INJECTION_MESSAGE)
     if TOKEN.fullmatch(method) is None:
         raise ValueError(
@@ -82,18 +136,12 @@ def serialize_request_head(
     major, minor = version
     if not (0 <= major <= 9 and 0 <= minor <= 9):
         raise ValueError(f"HTTP version must be two single digits, got {version!r}")
-    if names and TOKEN_LIST.fullmatch("\n".join(names)) is None:
-        bad = next(name for name in names if TOKEN.fullmatch(name) is None)
-        raise ValueError(
-            f"Header name must be a token (RFC 9110 §5.1), got {bad[:100]!r}"
-        )
-    _check_framing(pairs)
-    lines = [f"{method} {target} HTTP/{major}.{minor}"]
-    lines.extend(f"{name}: {value}" for name, value in pairs)
-    lines.append("\r\n")
-    # surrogateescape only maps U+DC80..U+DCFF back to bytes 0x80..0xFF, so
-    # values decoded from a response round-trip and no control byte appears.
-    return "\r\n".join(lines).encode("utf-8", "surrogateescape")
+    for name in names:
+        if TOKEN.fullmatch(name) is None:
+            raise ValueError(
+                f"Header name must be a token (RFC 9110 §5.1), got {name[:100]!r}"
+            )
+    raise AssertionError("unreachable: the head was refused for no reason")
 
 
 def _check_framing(pairs: list[tuple[str, str]]) -> None:

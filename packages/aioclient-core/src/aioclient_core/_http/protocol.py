@@ -20,7 +20,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-from typing import cast
+import socket
+from collections.abc import Coroutine
+from typing import Any, cast
 
 from .._dataqueue import DataQueue
 from .._exceptions import (
@@ -73,6 +75,8 @@ class ResponseHandler(asyncio.Protocol):
         self._body_ended = False
         self._reading_paused = False
         self._read_timer: ReadTimer | None = None
+        self._read_timer_settings: tuple[float, float] = (0.0, 0.0)
+        self._parser_limits: tuple[int, int, int] = (0, 0, 0)
         self._total_timer: WaitTimer | None = None
         self._read_bufsize = 2**18
         self._auto_decompress = True
@@ -88,14 +92,15 @@ class ResponseHandler(asyncio.Protocol):
     @property
     def should_close(self) -> bool:
         """True when this connection must not carry another request."""
+        if self._should_close or self._upgraded or self._pending:
+            return True
+        parser, payload, messages = self._parser, self._payload, self._messages
         return (
-            self._should_close
-            or self._upgraded
-            or (self._parser is not None and not self._parser.reusable)
-            or (self._payload is not None and not self._payload.is_eof())
-            or bool(self._pending)
-            or self._messages.exception() is not None
-            or len(self._messages) > 0
+            (parser is not None and not parser.reusable)
+            or (payload is not None and not payload.is_eof())
+            # The queue is ours: read its state without two method calls.
+            or messages._exception is not None
+            or bool(messages._buffer)
         )
 
     @property
@@ -228,33 +233,49 @@ class ResponseHandler(asyncio.Protocol):
             max_headers: Most header and trailer fields.
             timer: Bounds every wait for body data (the request's total timeout).
         """
-        self._parser = ResponseParser(
-            max_line_size=max_line_size,
-            max_field_size=max_field_size,
-            max_headers=max_headers,
-        )
-        self._parser.expect_response(method, read_until_eof=read_until_eof)
+        # A keep-alive connection keeps its parser (and read timer) from one
+        # response to the next when the settings are unchanged: a parser that
+        # ended cleanly is as good as a new one, and building one per request
+        # is a measurable part of a small request's cost.
+        limits = (max_line_size, max_field_size, max_headers)
+        parser = self._parser
+        if parser is None or limits != self._parser_limits or not parser.reusable:
+            parser = self._parser = ResponseParser(
+                max_line_size=max_line_size,
+                max_field_size=max_field_size,
+                max_headers=max_headers,
+            )
+            self._parser_limits = limits
+        parser.expect_response(method, read_until_eof=read_until_eof)
         self._auto_decompress = auto_decompress
         self._read_bufsize = read_bufsize
         self._total_timer = timer
         self._cancel_read_timer()
-        self._read_timer = ReadTimer(
-            read_timeout,
-            self._on_read_timeout,
-            ceil_threshold=timeout_ceil_threshold,
-            loop=self._loop,
-        )
+        if read_timeout is None or read_timeout <= 0:
+            self._read_timer = None  # sock_read disabled (the default)
+            return
+        settings = (read_timeout, timeout_ceil_threshold)
+        if self._read_timer is None or settings != self._read_timer_settings:
+            self._read_timer = ReadTimer(
+                read_timeout,
+                self._on_read_timeout,
+                ceil_threshold=timeout_ceil_threshold,
+                loop=self._loop,
+            )
+            self._read_timer_settings = settings
         self._read_timer.rearm()
 
-    async def read(self) -> _Message:
-        """Wait for the next response head and its body stream.
+    def read(self) -> Coroutine[Any, Any, _Message]:
+        """Wait for the next response head and its body stream (await it).
+
+        Returns the queue's own read coroutine: one coroutine fewer per request.
 
         Raises:
             HttpProcessingError: The head was malformed.
             ServerDisconnectedError: The connection closed before a head arrived.
             SocketTimeoutError: The server was silent longer than ``sock_read``.
         """
-        return await self._messages.read()
+        return self._messages.read()
 
     def set_exception(
         self, exc: BaseException, exc_cause: BaseException | None = None
@@ -270,9 +291,17 @@ class ResponseHandler(asyncio.Protocol):
     # -- asyncio callbacks -------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        """Keep the transport."""
+        """Keep the transport; turn Nagle's algorithm off on TCP sockets."""
         # Connectors only make stream connections, whose transports are Transports.
         self.transport = cast(asyncio.Transport, transport)
+        # asyncio sets TCP_NODELAY only for sockets created with proto=6, and
+        # happy-eyeballs sockets may carry proto=0: without it, a small write
+        # after a large one (the last-chunk marker of a streamed upload) can
+        # wait ~40 ms for a delayed ACK. aiohttp sets it here too.
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def data_received(self, data: bytes) -> None:
         """Parse what arrived and route it."""
@@ -332,25 +361,41 @@ class ResponseHandler(asyncio.Protocol):
 
     def _handle_events(self, events: list[Event]) -> None:
         for index, event in enumerate(events):
-            if isinstance(event, bytes):
-                self._feed_body(event)
-            elif isinstance(event, RawResponseMessage):
+            # Exact types first (the usual head, data, end), without calls.
+            kind = type(event)
+            if kind is bytes:
+                self._feed_body(event)  # type: ignore[arg-type]
+            elif kind is MessageEnd:
+                self._body_ended = True
+                self._pump()
+            elif kind is RawResponseMessage:
                 bodiless = index + 1 < len(events) and isinstance(
                     events[index + 1], MessageEnd
                 )
-                self._start_body(event, bodiless=bodiless)
-            elif isinstance(event, ChunkEnd):
-                if self._payload is not None and self._in_chunk:
-                    self._payload.end_http_chunk_receiving()
-                self._in_chunk = False
-            elif isinstance(event, MessageEnd):
-                self._body_ended = True
-                self._pump()
-            elif isinstance(event, Upgraded):
-                self._upgraded = True
-                self._tail += event.data
-            elif event.head.code == 100:  # an InterimResponse
-                self._release_continue()
+                self._start_body(event, bodiless=bodiless)  # type: ignore[arg-type]
+            else:
+                self._handle_event(event, index, events)
+
+    def _handle_event(self, event: Event, index: int, events: list[Event]) -> None:
+        if isinstance(event, bytes):
+            self._feed_body(event)
+        elif isinstance(event, RawResponseMessage):
+            bodiless = index + 1 < len(events) and isinstance(
+                events[index + 1], MessageEnd
+            )
+            self._start_body(event, bodiless=bodiless)
+        elif isinstance(event, ChunkEnd):
+            if self._payload is not None and self._in_chunk:
+                self._payload.end_http_chunk_receiving()
+            self._in_chunk = False
+        elif isinstance(event, MessageEnd):
+            self._body_ended = True
+            self._pump()
+        elif isinstance(event, Upgraded):
+            self._upgraded = True
+            self._tail += event.data
+        elif event.head.code == 100:  # an InterimResponse
+            self._release_continue()
 
     def _release_continue(self) -> None:
         waiter, self._continue_waiter = self._continue_waiter, None
