@@ -415,3 +415,17 @@ async def test_schemes_each_connector_accepts() -> None:
     assert "unix" in UnixConnector.allowed_protocol_schema_set
     assert "npipe" in NamedPipeConnector.allowed_protocol_schema_set
     await tcp.close()
+
+
+async def test_failed_connection_drops_the_cached_addresses() -> None:
+    async with tcp_server() as (_, port):
+        pass  # the port is closed now
+    resolver = MapResolver({"gone.test": ["127.0.0.1"]})
+    connector = TCPConnector(resolver=resolver)
+    req = FakeRequest(url("gone.test", port))
+    for _ in range(2):
+        with pytest.raises(ClientConnectorError):
+            await connector.connect(req, [], TIMEOUT)
+    # Each failure forgot the entry, so the name was looked up again.
+    assert resolver.calls == ["gone.test", "gone.test"]
+    await connector.close()
