@@ -199,7 +199,20 @@ class _DemoHandler(http.server.BaseHTTPRequestHandler):
 async def _http_tour(base: str) -> None:
     jar = aiohttp.CookieJar(unsafe=True)  # the demo server is an IP address
     timeout = aiohttp.ClientTimeout(total=10)
-    async with aiohttp.ClientSession(cookie_jar=jar, timeout=timeout) as session:
+    counts = {"new": 0, "reused": 0}
+    tracing = aiohttp.TraceConfig()
+
+    async def on_create(session: object, ctx: object, params: object) -> None:
+        counts["new"] += 1
+
+    async def on_reuse(session: object, ctx: object, params: object) -> None:
+        counts["reused"] += 1
+
+    tracing.on_connection_create_end.append(on_create)
+    tracing.on_connection_reuseconn.append(on_reuse)
+    async with aiohttp.ClientSession(
+        cookie_jar=jar, timeout=timeout, trace_configs=[tracing]
+    ) as session:
         async with session.get(f"{base}/") as resp:
             print(f"  GET /          -> {resp.status} {await resp.text()!r}")
         async with session.get(f"{base}/json", params={"q": "1"}) as resp:
@@ -215,6 +228,10 @@ async def _http_tour(base: str) -> None:
         form = aiohttp.FormData({"name": "value"})
         async with session.post(f"{base}/echo", data=form) as resp:
             print(f"  POST form      -> {await resp.text()}")
+    print(
+        f"  connections    -> {counts['new']} opened, {counts['reused']} reuses "
+        "(TraceConfig)"
+    )
     try:
         async with aiohttp.request("GET", "http://127.0.0.1:9/") as resp:
             pass
@@ -245,7 +262,7 @@ def main() -> None:
         show_cookie_jar(Path(scratch))
     show_forms()
     show_http()
-    print("\nNext: tracing, middlewares, proxies and websockets.")
+    print("\nNext: proxies, digest authentication and websockets.")
 
 
 if __name__ == "__main__":
