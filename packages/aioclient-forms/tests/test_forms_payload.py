@@ -343,7 +343,7 @@ class ThreadCheckingFile(io.BytesIO):
 
 async def test_file_is_read_in_bounded_chunks_in_executor(tmp_path: Path) -> None:
     path = tmp_path / "big.bin"
-    data = bytes(range(256)) * 1024 + b"tail"  # 256 KiB + 4
+    data = bytes(range(256)) * 4096 + b"tail"  # 1 MiB + 4
     path.write_bytes(data)
     with path.open("rb") as fh:
         payload = get_payload(fh)
@@ -355,7 +355,7 @@ async def test_file_is_read_in_bounded_chunks_in_executor(tmp_path: Path) -> Non
         writer = RecordingWriter()
         await payload.write(writer)
         assert writer.data == data
-        assert max(writer.sizes) <= 2**16
+        assert max(writer.sizes) <= 2**18
         assert len(writer.sizes) >= 5
         # Re-sendable from the remembered start position (redirect/retry).
         again = RecordingWriter()

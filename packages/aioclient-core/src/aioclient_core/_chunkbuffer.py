@@ -92,6 +92,46 @@ class ChunkBuffer:
         self._scan = None
         return data
 
+    def take(self, n: int) -> bytes:
+        """Consume up to *n* bytes (``-1``: all), across chunks if needed.
+
+        Each returned byte is copied once: the pieces of a read that spans
+        chunks are joined from views, not sliced to ``bytes`` first (a chunked
+        body split by network reads makes most fixed-size reads span two).
+
+        Args:
+            n: Maximum number of bytes, or ``-1``.
+
+        Returns:
+            The bytes (the stored object itself when exactly one whole chunk is
+            taken); ``b""`` when the buffer is empty.
+        """
+        chunks = self._chunks
+        if not chunks:
+            return b""
+        if n == -1:
+            n = self._size
+        if len(chunks[0]) - self._offset >= n:
+            return self.take_first(n)
+        parts: list[bytes | memoryview] = []
+        need = n
+        while need and chunks:
+            chunk, offset = chunks[0], self._offset
+            avail = len(chunk) - offset
+            if avail <= need:
+                chunks.popleft()
+                self._offset = 0
+                parts.append(memoryview(chunk)[offset:] if offset else chunk)
+                need -= avail
+            else:
+                parts.append(memoryview(chunk)[offset : offset + need])
+                self._offset = offset + need
+                need = 0
+        data = b"".join(parts)
+        self._size -= len(data)
+        self._scan = None
+        return data
+
     def peek(self, n: int) -> bytes:
         """Return up to *n* unread bytes without consuming them.
 

@@ -17,6 +17,7 @@ from typing import IO, Any, TextIO
 from ._helpers import (
     CONTENT_DISPOSITION,
     FILE_CHUNK_SIZE,
+    MEMORY_CHUNK_SIZE,
     guess_filename,
     parse_mimetype,
 )
@@ -42,7 +43,7 @@ _CLOSING: set[asyncio.Future[None]] = set()
 
 
 class IOBasePayload(Payload):
-    """A body read from a binary file object in 64 KiB slices in an executor.
+    """A body read from a binary file object in 256 KiB slices in an executor.
 
     The filename is guessed from ``value.name``; when one is known a
     ``Content-Disposition: <disposition>; filename="..."`` header is added. The
@@ -242,9 +243,9 @@ class BytesIOPayload(IOBasePayload):
                 await asyncio.sleep(0)
             first = False
             limit = (
-                FILE_CHUNK_SIZE
+                MEMORY_CHUNK_SIZE
                 if remaining is None
-                else min(FILE_CHUNK_SIZE, remaining)
+                else min(MEMORY_CHUNK_SIZE, remaining)
             )
             chunk = self._value.read(limit)
             if not chunk:
