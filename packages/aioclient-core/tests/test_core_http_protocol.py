@@ -8,6 +8,7 @@ import zlib
 
 import pytest
 
+from aioclient_core._empty_stream import EMPTY_PAYLOAD
 from aioclient_core._exceptions import (
     ClientOSError,
     ClientPayloadError,
@@ -16,7 +17,6 @@ from aioclient_core._exceptions import (
 )
 from aioclient_core._http._errors import BadStatusLine, HttpProcessingError
 from aioclient_core._http.protocol import ResponseHandler
-from aioclient_core._streams import EMPTY_PAYLOAD
 
 
 class FakeTransport(asyncio.Transport):

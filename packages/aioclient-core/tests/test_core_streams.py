@@ -8,12 +8,11 @@ import re
 
 import pytest
 
+from aioclient_core._empty_stream import EMPTY_PAYLOAD, EmptyStreamReader
 from aioclient_core._exceptions import SocketTimeoutError
 from aioclient_core._http._errors import LineTooLong
 from aioclient_core._streams import (
-    EMPTY_PAYLOAD,
     DataQueue,
-    EmptyStreamReader,
     EofStream,
     FlowControlDataQueue,
     StreamReader,

@@ -20,6 +20,7 @@ from ._connector import (
     TCPConnector,
     UnixConnector,
 )
+from ._empty_stream import EMPTY_PAYLOAD, EmptyStreamReader
 from ._exceptions import (
     ClientConnectionError,
     ClientConnectionResetError,
@@ -66,9 +67,7 @@ from ._resolver import (
 from ._response import ClientResponse, ContentDisposition
 from ._session import ClientSession
 from ._streams import (
-    EMPTY_PAYLOAD,
     DataQueue,
-    EmptyStreamReader,
     EofStream,
     FlowControlDataQueue,
     StreamReader,

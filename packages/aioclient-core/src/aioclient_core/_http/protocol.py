@@ -25,6 +25,7 @@ from collections.abc import Coroutine
 from typing import Any, cast
 
 from .._dataqueue import DataQueue
+from .._empty_stream import EMPTY_PAYLOAD
 from .._exceptions import (
     ClientConnectionResetError,
     ClientOSError,
@@ -32,7 +33,7 @@ from .._exceptions import (
     ServerDisconnectedError,
     SocketTimeoutError,
 )
-from .._streams import EMPTY_PAYLOAD, StreamReader
+from .._streams import StreamReader
 from .._timeouts import ReadTimer, WaitTimer
 from ._decompress import DEFAULT_MAX_STEP, Decompressor, get_decompressor
 from ._errors import ContentEncodingError, HttpProcessingError
