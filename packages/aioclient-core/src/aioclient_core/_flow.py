@@ -117,7 +117,8 @@ async def _follow(
     history: list[ClientResponse] = []
     first_url, dropped = plan.url, False
     while True:
-        connector = session.connector
+        # The session's attributes, not its properties: a call fewer each, per hop.
+        connector = session._connector
         if connector is None:
             raise RuntimeError("Session is closed")
         url, auth = _credentials(connector, session, plan, bool(history), dropped)
@@ -186,7 +187,7 @@ def _credentials(
     return resolve_auth(
         plan.url,
         None if dropped else plan.auth,
-        None if dropped else session.auth,
+        None if dropped else session._auth,
         session._base_url,
         redirected=redirected,
     )
@@ -202,7 +203,7 @@ def _build(
 ) -> ClientRequest:
     check_auth_header(plan.headers, auth)
     cookies = request_cookies(
-        session.cookie_jar, url, None if dropped else plan.cookies
+        session._cookie_jar, url, None if dropped else plan.cookies
     )
     return session._request_class(
         plan.method,
@@ -213,7 +214,7 @@ def _build(
         data=plan.data,
         cookies=cookies,
         auth=auth,
-        version=session.version,
+        version=session._version,
         compress=plan.compress,
         chunked=plan.chunked,
         expect100=plan.expect100,

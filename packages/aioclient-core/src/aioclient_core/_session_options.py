@@ -133,6 +133,16 @@ def request_cookies(
     jar: AbstractCookieJar, url: URL, extra: Any
 ) -> BaseCookie[str] | None:
     """The cookies to send: the jar's matches plus the request's own."""
+    if (
+        not extra
+        and type(jar) is CookieJar
+        and not jar._cookies
+        and not jar._expiry_heap
+    ):
+        # The usual session keeps no cookies: filter_cookies would only build
+        # an empty SimpleCookie (and read the clock) to answer None. Only the
+        # stock jar qualifies: a subclass may override filter_cookies or _now.
+        return None
     sent = jar.filter_cookies(url)
     if extra:
         scratch = CookieJar(unsafe=jar.unsafe, quote_cookie=jar.quote_cookie)
@@ -155,7 +165,9 @@ def resolve_auth(
     Raises:
         ValueError: ``auth=`` given together with credentials in the URL.
     """
-    url_auth = BasicAuth.from_url(url)
+    # No userinfo (the usual case): from_url would find nothing, skip the call.
+    has_userinfo = url.raw_user is not None or url.raw_password is not None
+    url_auth = BasicAuth.from_url(url) if has_userinfo else None
     if url_auth is not None:
         if auth is not None and not redirected:
             raise ValueError(

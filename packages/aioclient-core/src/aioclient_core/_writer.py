@@ -114,7 +114,30 @@ class StreamWriter:
         Raises:
             ValueError: A control character or invalid name would reach the wire.
         """
-        self._pending_head = serialize_request_head(method, target, version, headers)
+        # (``object``: test doubles may stand in for the protocol; they get no cache.)
+        protocol: object = self._protocol
+        if not isinstance(protocol, ResponseHandler):
+            self._pending_head = serialize_request_head(
+                method, target, version, headers
+            )
+            return
+        # Keep-alive requests on one connection usually repeat their head
+        # exactly: equal inputs give equal (already validated) bytes, so reuse
+        # the last head instead of checking and joining it again.
+        pairs = list(headers.items())
+        last = protocol._last_head
+        if (
+            last is not None
+            and last[0] == pairs
+            and last[1] == method
+            and last[2] == target
+            and last[3] == version
+        ):
+            self._pending_head = last[4]
+            return
+        head = serialize_request_head(method, target, version, pairs)
+        protocol._last_head = (pairs, method, target, version, head)
+        self._pending_head = head
 
     def send_headers(self) -> None:
         """Send the head now, without waiting for body bytes."""

@@ -406,12 +406,14 @@ class BaseConnector:
     def _pop_idle(self, key: ConnectionKey) -> PooledProtocol | None:
         idle = self._idle.get(key)
         now = self._loop.time()
+        keepalive = self._keepalive_timeout
         while idle:
             protocol, released_at = idle.pop()
+            # _expired() inlined: this runs on every pooled request.
             if (
                 not protocol.is_connected()
                 or protocol.should_close
-                or self._expired(released_at, now)
+                or (keepalive is not None and now - released_at > keepalive)
             ):
                 self._close_protocol(protocol)
                 continue
