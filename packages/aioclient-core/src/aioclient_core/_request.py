@@ -39,7 +39,7 @@ from ._writer import StreamWriter
 if TYPE_CHECKING:
     from ._session import ClientSession
 
-__all__ = ["DEFAULT_USER_AGENT", "ClientRequest"]
+__all__ = ["DEFAULT_USER_AGENT", "ClientRequest", "merge_headers"]
 
 #: The User-Agent sent unless the caller sets or skips one.
 DEFAULT_USER_AGENT = (
@@ -47,6 +47,30 @@ DEFAULT_USER_AGENT = (
 )
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
+
+
+def merge_headers(
+    defaults: CIMultiDict[str] | Iterable[tuple[str, str]], extra: Any
+) -> CIMultiDict[str]:
+    """Session headers overlaid with the request's.
+
+    The first request value of a name replaces the session's; later values of the
+    same name are added, so a request can send a field several times.
+    """
+    merged = CIMultiDict(defaults)
+    if not extra:
+        return merged
+    items = extra.items() if isinstance(extra, Mapping) else extra
+    replaced: set[str] = set()
+    for key, value in items:
+        # Case-insensitive: ``istr`` hashes and compares like a plain ``str``.
+        name = key.lower()
+        if name in replaced:
+            merged.add(key, value)
+        else:
+            merged[key] = value
+            replaced.add(name)
+    return merged
 
 
 def _accept_encoding() -> str:
@@ -200,25 +224,13 @@ class ClientRequest:
 
     def update_headers(self, headers: Any) -> None:
         """Set ``Host`` and the caller's headers (later duplicates are added)."""
-        self.headers: CIMultiDict[str] = CIMultiDict()
-        self.headers[hdrs.HOST] = host_header(
-            self.url.raw_host or "", self.url.explicit_port, self.url.scheme
-        )
-        if not headers:
-            return
-        items = (
-            headers.items() if isinstance(headers, Mapping | CIMultiDict) else headers
-        )
-        # Names compare case-insensitively; ``istr`` equality is case-sensitive,
-        # so lower-case them for the set.
-        seen: set[str] = set()
-        for key, value in items:
-            name = key.lower()
-            if name == "host" or name not in seen:
-                self.headers[key] = value
-                seen.add(name)
-            else:
-                self.headers.add(key, value)
+        url = self.url
+        host = host_header(url.raw_host or "", url.explicit_port, url.scheme)
+        self.headers: CIMultiDict[str] = merge_headers(((hdrs.HOST, host),), headers)
+        hosts = self.headers.getall(hdrs.HOST)
+        if len(hosts) > 1:
+            # RFC 9112 §3.2: exactly one Host field; the caller's last one wins.
+            self.headers[hdrs.HOST] = hosts[-1]
 
     def update_auto_headers(self, skip_auto_headers: Iterable[str] | None) -> None:
         """Add ``Accept``, ``Accept-Encoding`` and ``User-Agent`` unless skipped."""

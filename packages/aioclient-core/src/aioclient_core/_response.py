@@ -13,7 +13,6 @@ import codecs
 import contextlib
 import json
 import re
-import traceback
 import warnings
 from collections.abc import Callable, Generator, Sequence
 from http.cookies import SimpleCookie
@@ -38,6 +37,7 @@ from ._http.protocol import ResponseHandler
 from ._reqinfo import RequestInfo, mask_url
 from ._streams import StreamReader
 from ._timeouts import RequestDeadline
+from ._unclosed import creation_stack, report_unclosed
 
 if TYPE_CHECKING:
     from ._session import ClientSession
@@ -109,9 +109,7 @@ class ClientResponse:
         self._cookies: SimpleCookie | None = None
         self._released = False
         self._in_context = False
-        self._source_traceback = (
-            traceback.extract_stack(limit=8) if loop.get_debug() else None
-        )
+        self._source_traceback = creation_stack(loop)
 
     def __repr__(self) -> str:
         return f"<ClientResponse({mask_url(self.url)}) [{self.status} {self.reason}]>"
@@ -122,17 +120,14 @@ class ClientResponse:
         connection, self._connection = self._connection, None
         connection.release()
         if self._loop.get_debug():
-            _warnings.warn(
-                f"Unclosed response {self!r}",
-                ResourceWarning,
-                source=self,
-                stacklevel=1,
+            report_unclosed(
+                self,
+                self._loop,
+                key="client_response",
+                message="Unclosed response",
+                source_traceback=self._source_traceback,
+                warnings_module=_warnings,
             )
-            context: dict[str, Any] = {"client_response": self}
-            context["message"] = "Unclosed response"
-            if self._source_traceback is not None:
-                context["source_traceback"] = self._source_traceback
-            self._loop.call_exception_handler(context)
 
     # -- reading the head ---------------------------------------------------------
 

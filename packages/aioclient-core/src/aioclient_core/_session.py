@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json as jsonlib
-import traceback
 import warnings
 from collections.abc import Awaitable, Callable, Iterable
 from types import TracebackType
@@ -31,13 +30,12 @@ from ._connector import BaseConnector, TCPConnector
 from ._flow import RequestPlan, run_request
 from ._http._models import HttpVersion, HttpVersion11
 from ._pipeline import RequestOptions
-from ._request import ClientRequest
+from ._request import ClientRequest, merge_headers
 from ._request_context import _RequestContextManager
 from ._response import ClientResponse
 from ._sentinel import SENTINEL, Sentinel
 from ._session_options import (
     deprecated,
-    merge_headers,
     request_ssl,
     request_timeout,
     session_timeout,
@@ -46,6 +44,7 @@ from ._session_options import (
 from ._streams import DEFAULT_LIMIT
 from ._timeouts import ClientTimeout
 from ._tracing import Trace
+from ._unclosed import creation_stack, report_unclosed
 
 __all__ = ["ClientSession"]
 
@@ -174,9 +173,7 @@ class ClientSession:
         )
         self._resolve_charset = fallback_charset_resolver
         self._middlewares = tuple(middlewares)
-        self._source_traceback = (
-            traceback.extract_stack(limit=8) if self._loop.get_debug() else None
-        )
+        self._source_traceback = creation_stack(self._loop)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         warnings.warn(
@@ -189,15 +186,14 @@ class ClientSession:
     def __del__(self, _warnings: Any = warnings) -> None:
         if self.closed:
             return
-        _warnings.warn(
-            f"Unclosed client session {self!r}", ResourceWarning, source=self
+        report_unclosed(
+            self,
+            self._loop,
+            key="client_session",
+            message="Unclosed client session",
+            source_traceback=self._source_traceback,
+            warnings_module=_warnings,
         )
-        context: dict[str, Any] = {"client_session": self}
-        context["message"] = "Unclosed client session"
-        if self._source_traceback is not None:
-            context["source_traceback"] = self._source_traceback
-        if not self._loop.is_closed():
-            self._loop.call_exception_handler(context)
 
     # -- properties -------------------------------------------------------------------
 

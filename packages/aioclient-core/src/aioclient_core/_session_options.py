@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from http.cookies import BaseCookie
 from typing import Any
 
@@ -35,7 +35,6 @@ from ._timeouts import DEFAULT_TIMEOUT, ClientTimeout
 
 __all__ = [
     "check_url",
-    "merge_headers",
     "netrc_auth",
     "request_cookies",
     "request_ssl",
@@ -74,28 +73,6 @@ def check_url(url: URL, schemes: Iterable[str], *, redirected: bool = False) -> 
     if not url.raw_host:
         error = InvalidUrlRedirectClientError if redirected else InvalidUrlClientError
         raise error(url)
-
-
-def merge_headers(defaults: CIMultiDict[str], extra: Any) -> CIMultiDict[str]:
-    """Session headers overlaid with the request's.
-
-    The first request value of a name replaces the session's; later values of the
-    same name are added, so a request can send a field several times.
-    """
-    merged = CIMultiDict(defaults)
-    if not extra:
-        return merged
-    items = extra.items() if isinstance(extra, Mapping) else extra
-    replaced: set[str] = set()
-    for key, value in items:
-        # Case-insensitive: ``istr`` hashes and compares like a plain ``str``.
-        name = key.lower()
-        if name in replaced:
-            merged.add(key, value)
-        else:
-            merged[key] = value
-            replaced.add(name)
-    return merged
 
 
 def request_timeout(value: Any, default: ClientTimeout) -> ClientTimeout:

@@ -20,7 +20,6 @@ import asyncio
 import collections
 import math
 import sys
-import traceback
 import warnings
 from collections.abc import Awaitable, Coroutine, Generator, Sequence
 from types import TracebackType
@@ -30,6 +29,7 @@ from .._exceptions import ClientConnectionError
 from .._reqinfo import ConnectionKey
 from .._sentinel import SENTINEL, Sentinel
 from .._timeouts import ClientTimeout
+from .._unclosed import creation_stack, report_unclosed
 from ._connection import Connection
 from ._types import ConnectorTrace, ConnectRequest, PooledProtocol
 
@@ -130,9 +130,7 @@ class BaseConnector:
             )
             enable_cleanup_closed = False
         self._loop = loop or asyncio.get_running_loop()
-        self._source_traceback = (
-            traceback.extract_stack(limit=8) if self._loop.get_debug() else None
-        )
+        self._source_traceback = creation_stack(self._loop)
         self._keepalive_timeout = keepalive_timeout
         self._force_close = force_close
         self._limit = limit
@@ -159,15 +157,14 @@ class BaseConnector:
         if self._closed or not self._idle:
             return
         self._close_now()
-        _warnings.warn(
-            f"Unclosed connector {self!r}", ResourceWarning, source=self, stacklevel=1
+        report_unclosed(
+            self,
+            self._loop,
+            key="connector",
+            message="Unclosed connector",
+            source_traceback=self._source_traceback,
+            warnings_module=_warnings,
         )
-        if self._loop.is_closed():
-            return
-        context: dict[str, Any] = {"connector": self, "message": "Unclosed connector"}
-        if self._source_traceback is not None:
-            context["source_traceback"] = self._source_traceback
-        self._loop.call_exception_handler(context)
 
     def __enter__(self) -> Self:
         warnings.warn(

@@ -10,12 +10,12 @@ transport closes it and warns, so a leak is visible instead of silent.
 from __future__ import annotations
 
 import asyncio
-import traceback
 import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .._reqinfo import ConnectionKey
+from .._unclosed import creation_stack, report_unclosed
 from ._types import PooledProtocol
 
 if TYPE_CHECKING:
@@ -57,9 +57,7 @@ class Connection:
         # Whether the transport served an earlier request (a stale keep-alive
         # connection may have been closed by the server meanwhile).
         self._reused = False
-        self._source_traceback = (
-            traceback.extract_stack(limit=8) if loop.get_debug() else None
-        )
+        self._source_traceback = creation_stack(loop)
 
     def __repr__(self) -> str:
         return f"Connection<{self._key}>"
@@ -70,20 +68,17 @@ class Connection:
     def __del__(self, _warnings: Any = warnings) -> None:
         if self._protocol is None:
             return
-        _warnings.warn(
-            f"Unclosed connection {self!r}", ResourceWarning, source=self, stacklevel=1
+        if not self._loop.is_closed():
+            # Never pool a transport whose owner vanished mid-exchange.
+            self._connector._release(self._key, self._protocol, should_close=True)
+        report_unclosed(
+            self,
+            self._loop,
+            key="client_connection",
+            message="Unclosed connection",
+            source_traceback=self._source_traceback,
+            warnings_module=_warnings,
         )
-        if self._loop.is_closed():
-            return
-        # Never pool a transport whose owner vanished mid-exchange.
-        self._connector._release(self._key, self._protocol, should_close=True)
-        context: dict[str, Any] = {
-            "client_connection": self,
-            "message": "Unclosed connection",
-        }
-        if self._source_traceback is not None:
-            context["source_traceback"] = self._source_traceback
-        self._loop.call_exception_handler(context)
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:

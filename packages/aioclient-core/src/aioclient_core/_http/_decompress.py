@@ -11,6 +11,7 @@ cap on members that produce no output, and :meth:`flush` refuses a truncated
 stream.
 """
 
+import abc
 import importlib
 import zlib
 from types import ModuleType
@@ -113,7 +114,7 @@ class Decompressor(Protocol):
         ...
 
 
-class _MemberDecoder:
+class _MemberDecoder(abc.ABC):
     """Shared driver: input buffer, member sequencing and output bounds."""
 
     __slots__ = (
@@ -224,14 +225,17 @@ class _MemberDecoder:
         self._off += len(chunk)
         return chunk
 
+    @abc.abstractmethod
     def _new_member(self) -> bool:
-        raise NotImplementedError
+        """Start decoding the next member; False when there is none."""
 
+    @abc.abstractmethod
     def _step(self, room: int) -> tuple[bytes, bool]:
-        raise NotImplementedError
+        """Decode at most ``room`` bytes: (output, whether anything progressed)."""
 
+    @abc.abstractmethod
     def _member_done(self) -> bool:
-        raise NotImplementedError
+        """True when the current member has ended."""
 
 
 class ZLibDecompressor(_MemberDecoder):
