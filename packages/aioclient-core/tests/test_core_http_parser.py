@@ -160,6 +160,29 @@ def test_simple_content_length_response(impl: ParserFactory) -> None:
     assert out.reusable
 
 
+def test_field_values_lose_surrounding_whitespace_only(impl: ParserFactory) -> None:
+    # The whole-head path splits and decodes all fields at once; every split
+    # of the input goes through the line-by-line path: both must agree.
+    data = (
+        b"HTTP/1.1 200 \xc3\xa9t\xc3\xa9\r\nA: \t one  two \t\r\nB:\r\nC:   \r\n"
+        b"D:\xc3\xa9 \xff\r\nContent-Length: 0\r\nE: last\t \r\n\r\n"
+    )
+    out = run_all_splits(impl, data, eof=False)
+    assert out.error is None
+    (head,) = out.heads
+    assert head.reason == "\u00e9t\u00e9"
+    assert list(head.headers.items()) == [
+        ("A", "one  two"),
+        ("B", ""),
+        ("C", ""),
+        ("D", "\u00e9 \udcff"),
+        ("Content-Length", "0"),
+        ("E", "last"),
+    ]
+    assert head.raw_headers[0] == (b"A", b"one  two")
+    assert head.raw_headers[3] == (b"D", b"\xc3\xa9 \xff")
+
+
 def test_chunked_with_extensions_and_trailers(impl: ParserFactory) -> None:
     data = (
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"

@@ -75,6 +75,27 @@ async def test_body_split_across_reads() -> None:
     assert not protocol.should_close
 
 
+def _receive(protocol: ResponseHandler, data: bytes) -> None:
+    """Deliver ``data`` the way a transport does for a buffered protocol."""
+    buffer = protocol.get_buffer(-1)
+    assert len(buffer) >= len(data)
+    buffer[: len(data)] = data
+    protocol.buffer_updated(len(data))
+
+
+async def test_buffered_reads_are_copied_before_the_buffer_is_reused() -> None:
+    # Every connection of a thread reads into one shared buffer: what one
+    # connection received must survive the next connection's read.
+    first, _ = connected()
+    second, _ = connected()
+    _receive(first, OK_HEAD + b"hel")
+    _receive(second, OK_HEAD + b"XXXXX")
+    _receive(first, b"lo")
+    (_, body1), (_, body2) = await first.read(), await second.read()
+    assert await body1.read() == b"hello"
+    assert await body2.read() == b"XXXXX"
+
+
 async def test_head_request_gets_the_empty_payload() -> None:
     protocol, _ = connected(method="HEAD")
     protocol.data_received(OK_HEAD)

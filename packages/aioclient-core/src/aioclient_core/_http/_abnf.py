@@ -1,9 +1,11 @@
 """RFC 9110 / RFC 9112 grammar as precompiled regular expressions.
 
-Byte patterns are for parsing what the peer sent; ``str`` patterns are for
-validating what the caller asks us to send. Every pattern is anchored by the
-caller through ``fullmatch``/``match`` and contains no nested quantifiers that
-could backtrack super-linearly.
+Byte patterns are for parsing what the peer sent; ``str`` patterns validate
+what the caller asks us to send, or split received text that is already
+decoded (field values, a validated head). Patterns are anchored by the caller
+through ``fullmatch``/``match`` or only split input a pattern has already
+validated, and contain no nested quantifiers that could backtrack
+super-linearly.
 """
 
 import re
@@ -11,7 +13,6 @@ import re
 __all__ = [
     "CHUNK_SIZE_LINE",
     "CONTENT_LENGTH_VALUE",
-    "FIELD_LINE",
     "FIELD_LINES",
     "FIELD_NAME_COLON",
     "FIELD_VALUE_FORBIDDEN",
@@ -22,6 +23,8 @@ __all__ = [
     "TOKEN_BYTES",
     "TOKEN_LIST",
     "TRANSFER_CODING",
+    "VALIDATED_FIELD_LINE",
+    "VALIDATED_FIELD_LINE_TEXT",
     "VERSION_LOOSE",
 ]
 
@@ -58,10 +61,18 @@ FIELD_NAME_COLON = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+:")
 # The same two rules as whole lines, for heads parsed in one piece: CRLF, a
 # name, its colon, then only bytes allowed in a value (OWS included).
 _FIELD_LINE = rb"\r\n([!#$%&'*+\-.^_`|~0-9A-Za-z]+):([\t\x20-\x7e\x80-\xff]*)"
-#: One field line after its CRLF (groups: name, value with OWS).
-FIELD_LINE = re.compile(_FIELD_LINE)
-#: Any number of such lines, nothing else.
+#: Any number of field lines, each after its CRLF, and nothing else.
 FIELD_LINES = re.compile(b"(?:" + _FIELD_LINE + b")*")
+# Once FIELD_LINES has validated a head, these split it without re-checking:
+# the value group starts after leading OWS and runs to the CR (trailing OWS
+# included; it is rare, and the parser strips it only when present).
+_VALIDATED_LINE = r"\r\n([^:]+):[ \t]*([^\r]*)"
+#: Field lines of a validated head (groups: name, value), bytes.
+VALIDATED_FIELD_LINE = re.compile(_VALIDATED_LINE.encode())
+#: The same for the head decoded as UTF-8 with ``surrogateescape``: CR, LF,
+#: SP, HTAB and ":" are ASCII, so decoding the whole head and splitting it
+#: gives exactly the fields that decoding each name and value would.
+VALIDATED_FIELD_LINE_TEXT = re.compile(_VALIDATED_LINE)
 # RFC 9110 §5.5: field-value bytes are VCHAR / obs-text / SP / HTAB; CR, LF and
 # NUL MUST be rejected, other controls are invalid too.
 #: Any byte that may not appear in a received field value.
@@ -77,7 +88,7 @@ REQUEST_TARGET = re.compile(r"[\x21-\x7e]+")
 
 # RFC 9110 §8.6: Content-Length = 1*DIGIT (ASCII digits only, no sign).
 #: One Content-Length list member.
-CONTENT_LENGTH_VALUE = re.compile(rb"[0-9]+")
+CONTENT_LENGTH_VALUE = re.compile(r"[0-9]+")
 
 # RFC 9112 §7: transfer-coding = token *( OWS ";" OWS transfer-parameter ),
 # transfer-parameter = token BWS "=" BWS ( token / quoted-string ).

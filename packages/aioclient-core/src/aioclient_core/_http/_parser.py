@@ -27,15 +27,19 @@ Events produced by the failing call before the error are kept in
 :attr:`ResponseParser.events_before_error`.
 """
 
+import re
 from collections.abc import Callable
 from typing import Protocol
 
+from multidict import CIMultiDict, CIMultiDictProxy, istr
+
 from ._abnf import (
     CONTENT_LENGTH_VALUE,
-    FIELD_LINE,
     FIELD_LINES,
     STATUS_LINE,
     TRANSFER_CODING,
+    VALIDATED_FIELD_LINE,
+    VALIDATED_FIELD_LINE_TEXT,
     VERSION_LOOSE,
 )
 from ._body import (
@@ -62,11 +66,18 @@ from ._models import (
 __all__ = ["RESPONSE_PARSERS", "ResponseParser", "ResponseParserInterface"]
 
 _IDLE, _HEAD, _BODY, _DONE, _UPGRADED, _CLOSED = range(6)
-_SUPPORTED_CODINGS = frozenset((b"gzip", b"deflate", b"br", b"zstd"))
+_SUPPORTED_CODINGS = frozenset(("gzip", "deflate", "br", "zstd"))
+# Pre-hashed keys for the framing lookups.
+_CONNECTION = istr("Connection")
+_CONTENT_ENCODING = istr("Content-Encoding")
+_CONTENT_LENGTH = istr("Content-Length")
+_TRANSFER_ENCODING = istr("Transfer-Encoding")
+_ABSENT: list[str] = []  # getall() default for a missing field; never mutated
 _VERSIONS = {0: HttpVersion10, 1: HttpVersion11}
 _StatusLine = tuple[HttpVersion, int, str]
 _END_KEEP = MessageEnd(EMPTY_TRAILERS, (), False)
 _END_CLOSE = MessageEnd(EMPTY_TRAILERS, (), True)
+_NO_FIELDS = EMPTY_TRAILERS  # an empty, read-only multidict
 
 
 class ResponseParserInterface(Protocol):
@@ -380,7 +391,9 @@ class ResponseParser:
         pos, done = self._fields.feed(work, pos)
         if done:
             assert self._status is not None
-            self._complete_head(work, pos, events, self._status, self._fields.raw)
+            raw = self._fields.raw
+            headers = build_multidict(raw)
+            self._complete_head(work, pos, events, self._status, raw, headers)
         return pos, done
 
     def _parse_whole_head(self, work: Buffer, pos: int, events: list[Event]) -> int:
@@ -400,21 +413,27 @@ class ResponseParser:
         if end < 0 or end - pos > self._fast_head_limit:
             return -1
         block = bytes(work[pos:end])
-        # As many CRs as LFs as CRLFs: every CR and LF is part of a CRLF.
-        crlf = block.count(b"\r\n")
-        if block.count(b"\r") != crlf or block.count(b"\n") != crlf:
-            return -1  # a bare CR or LF: let the line-by-line path report it
-        first = block.find(b"\r\n") if crlf else len(block)
-        if crlf and FIELD_LINES.fullmatch(block, first) is None:
-            return -1  # a bad field line: likewise
-        raw = [
-            (name, value.strip(b" \t"))
-            for name, value in FIELD_LINE.findall(block, first)
-        ]
+        first = block.find(b"\r\n")
+        if first < 0:
+            first = len(block)
+        # Neither a status line nor a field line admits CR or LF, so these two
+        # matches also rule out any bare CR or LF in the head.
+        status = STATUS_LINE.fullmatch(block, 0, first)
+        if status is None or FIELD_LINES.fullmatch(block, first) is None:
+            return -1  # let the line-by-line path report it
+        raw = VALIDATED_FIELD_LINE.findall(block, first)
         if len(raw) > self._max_headers:
             return -1
-        status = _parse_status_line(block, 0, first)
-        self._complete_head(work, end + 4, events, status, raw)
+        # One decode and one split for all fields (see VALIDATED_FIELD_LINE_TEXT).
+        text = block.decode("utf-8", "surrogateescape")
+        # (A non-ASCII reason phrase makes text offsets differ from bytes ones.)
+        fields = VALIDATED_FIELD_LINE_TEXT.findall(text, max(text.find("\r\n"), 0))
+        if b" \r" in block or b"\t\r" in block or block.endswith((b" ", b"\t")):
+            raw = [(name, value.rstrip(b" \t")) for name, value in raw]
+            fields = [(name, value.rstrip(" \t")) for name, value in fields]
+        headers = CIMultiDictProxy(CIMultiDict(fields))
+        head = _status_from_match(status)
+        self._complete_head(work, end + 4, events, head, raw, headers)
         return end + 4
 
     def _complete_head(
@@ -424,30 +443,31 @@ class ResponseParser:
         events: list[Event],
         status: _StatusLine,
         raw: list[tuple[bytes, bytes]],
+        headers: CIMultiDictProxy[str],
     ) -> None:
         """Build the head event and choose the body framing (RFC 9112 §6.3)."""
         version, code, reason = status
-        conn, te, cl, ce = _framing_fields(raw)
+        conn = headers.getall(_CONNECTION, _ABSENT)
         options = _list_members(conn) if conn else []
-        should_close = b"close" in options or (
-            version == HttpVersion10 and b"keep-alive" not in options
+        should_close = "close" in options or (
+            version == HttpVersion10 and "keep-alive" not in options
         )
         tunnel = self._method == "CONNECT" and 200 <= code < 300
         body: BodyReader | None = None
         if not tunnel:
             # RFC 9110 §9.3.6: a client ignores CL/TE in a 2xx to CONNECT.
-            body = self._body_reader(version, code, te, cl, len(raw))
+            body = self._body_reader(version, code, headers, len(raw))
         if type(body) is UntilEOFReader:  # (final classes: no isinstance call)
             should_close = True
         head = RawResponseMessage(
             version,
             code,
             reason,
-            build_multidict(raw),
+            headers,
             tuple(raw),
             should_close,
-            _compression(ce) if ce else None,
-            b"upgrade" in options,
+            _compression(headers.getall(_CONTENT_ENCODING, _ABSENT)),
+            "upgrade" in options,
             type(body) is ChunkedReader,
         )
         if code == 101 or tunnel:
@@ -475,11 +495,12 @@ class ResponseParser:
         self,
         version: HttpVersion,
         code: int,
-        te: list[bytes],
-        cl: list[bytes],
+        headers: CIMultiDictProxy[str],
         header_count: int,
     ) -> BodyReader | None:
         """Validate length fields and pick the framing reader (RFC 9112 §6.3)."""
+        te = headers.getall(_TRANSFER_ENCODING, _ABSENT)
+        cl = headers.getall(_CONTENT_LENGTH, _ABSENT)
         if te and cl:
             # RFC 9112 §6.3 rule 3: a smuggling signature; refuse it.
             raise BadHttpMessage(
@@ -528,100 +549,90 @@ def _parse_status_line(work: Buffer, pos: int, end: int) -> _StatusLine:
                 line, f"Unsupported HTTP version in status line {snippet(line)}"
             )
         raise BadStatusLine(line, f"Invalid HTTP/1.x status line {snippet(line)}")
-    reason = match.group(3)
+    return _status_from_match(match)
+
+
+def _status_from_match(match: re.Match[bytes]) -> _StatusLine:
+    """Version, code and reason from a STATUS_LINE match."""
+    minor, code, reason = match.groups()
     return (
-        _VERSIONS.get(match.group(1)[0] - 0x30)
-        or HttpVersion(1, match.group(1)[0] - 0x30),
-        int(match.group(2)),
+        _VERSIONS.get(minor[0] - 0x30) or HttpVersion(1, minor[0] - 0x30),
+        int(code),
         reason.decode("utf-8", "surrogateescape") if reason else "",
     )
 
 
-def _framing_fields(
-    raw: list[tuple[bytes, bytes]],
-) -> tuple[list[bytes], list[bytes], list[bytes], list[bytes]]:
-    """Values of Connection, Transfer-Encoding, Content-Length, Content-Encoding."""
-    conn: list[bytes] = []
-    te: list[bytes] = []
-    cl: list[bytes] = []
-    ce: list[bytes] = []
-    for name, value in raw:
-        key = name.lower()
-        if key == b"content-length":
-            cl.append(value)
-        elif key == b"transfer-encoding":
-            te.append(value)
-        elif key == b"connection":
-            conn.append(value)
-        elif key == b"content-encoding":
-            ce.append(value)
-    return conn, te, cl, ce
-
-
-def _list_members(values: list[bytes]) -> list[bytes]:
+def _list_members(values: list[str]) -> list[str]:
     """Lower-cased members of a comma-separated list across field lines."""
-    members: list[bytes] = []
+    members: list[str] = []
     for value in values:
-        for item in value.split(b","):
-            stripped = item.strip(b" \t")
+        for item in value.split(","):
+            stripped = item.strip(" \t")
             if stripped:
                 members.append(stripped.lower())
     return members
 
 
-def _transfer_codings(values: list[bytes]) -> list[str]:
+def _transfer_codings(values: list[str]) -> list[str]:
     """Parse Transfer-Encoding across all field lines (RFC 9112 §6.1)."""
     codings: list[str] = []
     for value in values:
-        for item in value.decode("latin-1").split(","):
+        for item in value.split(","):
             stripped = item.strip(" \t")
             if not stripped:
                 continue  # RFC 9110 §5.6.1: empty list members are ignored
             match = TRANSFER_CODING.fullmatch(stripped)
             if match is None:
-                raise BadHttpMessage(f"Invalid Transfer-Encoding {snippet(value)}")
+                raise BadHttpMessage(f"Invalid Transfer-Encoding {_quote(value)}")
             codings.append(match.group(1).lower())
     if values and not codings:
         raise BadHttpMessage("Empty Transfer-Encoding header")
     if codings.count("chunked") > 1:
         # RFC 9112 §6.1: chunked MUST NOT be applied more than once.
         raise BadHttpMessage(
-            f"chunked applied more than once in {snippet(b', '.join(values))}"
+            f"chunked applied more than once in {_quote(', '.join(values))}"
         )
     return codings
 
 
-def _content_length(values: list[bytes]) -> int | None:
+def _content_length(values: list[str]) -> int | None:
     """Validate Content-Length across all field lines (RFC 9110 §8.6)."""
     if len(values) == 1:
         value = values[0]
         # The usual single field of plain ASCII digits: the checks below
-        # reduce to these two (bytes.isdigit() accepts ASCII digits only).
-        if value.isdigit() and len(value.lstrip(b"0")) <= 18:
+        # reduce to these (str.isdigit() alone would admit non-ASCII digits).
+        if value.isascii() and value.isdigit() and len(value.lstrip("0")) <= 18:
             return int(value)
     result: int | None = None
     for value in values:
-        for item in value.split(b","):
-            digits = item.strip(b" \t")
+        for item in value.split(","):
+            digits = item.strip(" \t")
             if CONTENT_LENGTH_VALUE.fullmatch(digits) is None:
-                raise BadHttpMessage(f"Invalid Content-Length {snippet(value)}")
-            if len(digits.lstrip(b"0")) > 18:
-                raise BadHttpMessage(f"Content-Length too large: {snippet(value)}")
+                raise BadHttpMessage(f"Invalid Content-Length {_quote(value)}")
+            if len(digits.lstrip("0")) > 18:
+                raise BadHttpMessage(f"Content-Length too large: {_quote(value)}")
             length = int(digits)
             if result is not None and length != result:
                 raise BadHttpMessage(
-                    f"Conflicting Content-Length values {snippet(b', '.join(values))}"
+                    f"Conflicting Content-Length values {_quote(', '.join(values))}"
                 )
             result = length
     return result
 
 
-def _compression(values: list[bytes]) -> str | None:
+def _compression(values: list[str]) -> str | None:
     """The single supported content coding to undo, else None (pass through)."""
-    codings = [c for c in _list_members(values) if c != b"identity"]
+    if not values:
+        return None
+    codings = [c for c in _list_members(values) if c != "identity"]
     if len(codings) == 1 and codings[0] in _SUPPORTED_CODINGS:
-        return codings[0].decode("ascii")
+        return codings[0]
     return None
+
+
+def _quote(value: str) -> str:
+    """Quote a decoded field value in an error message as the bytes received."""
+    return snippet(value.encode("utf-8", "surrogateescape"))
 
 
 #: Parser implementations, fastest first; all must behave identically.

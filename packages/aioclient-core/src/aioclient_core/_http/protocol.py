@@ -21,6 +21,7 @@ import asyncio
 import collections
 import contextlib
 import socket
+import threading
 from collections.abc import Coroutine
 from typing import Any, cast
 
@@ -51,8 +52,26 @@ __all__ = ["ResponseHandler"]
 
 _Message = tuple[RawResponseMessage, StreamReader]
 
+#: Size of the receive buffer: what asyncio's selector transport reads at once.
+RECV_BUFFER_SIZE = 256 * 1024
 
-class ResponseHandler(asyncio.Protocol):
+_recv_buffers = threading.local()
+
+
+def _thread_recv_buffer() -> memoryview:
+    """Return this thread's receive buffer, shared by all its connections.
+
+    Sharing is safe because a transport fills the buffer and hands it over in
+    one synchronous step (``get_buffer`` then ``buffer_updated``), and
+    every loop in a thread runs those steps one after another.
+    """
+    view: memoryview | None = getattr(_recv_buffers, "view", None)
+    if view is None:
+        view = _recv_buffers.view = memoryview(bytearray(RECV_BUFFER_SIZE))
+    return view
+
+
+class ResponseHandler(asyncio.BufferedProtocol):
     """One HTTP/1.1 connection's protocol: parses responses and feeds their bodies.
 
     Before each request, call :meth:`set_response_params`; then ``await
@@ -92,6 +111,7 @@ class ResponseHandler(asyncio.Protocol):
         self._writing_paused = False
         self._drain_waiter: asyncio.Future[None] | None = None
         self._continue_waiter: asyncio.Future[None] | None = None
+        self._recv_buffer = _thread_recv_buffer()
 
     # -- what the pool needs ---------------------------------------------------
 
@@ -308,6 +328,21 @@ class ResponseHandler(asyncio.Protocol):
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def get_buffer(self, sizehint: int) -> memoryview:
+        """Lend the transport this thread's receive buffer.
+
+        Reading into one long-lived buffer, rather than letting the transport
+        allocate up to 256 KiB per read and shrink it, keeps a large
+        allocation out of every small response: with glibc that allocation
+        can fall to mmap/mremap/munmap on each read depending on heap layout,
+        which costs more than copying the few bytes that actually arrived.
+        """
+        return self._recv_buffer
+
+    def buffer_updated(self, nbytes: int) -> None:
+        """Copy what the transport wrote into the buffer out, then parse it."""
+        self.data_received(bytes(self._recv_buffer[:nbytes]))
 
     def data_received(self, data: bytes) -> None:
         """Parse what arrived and route it."""
