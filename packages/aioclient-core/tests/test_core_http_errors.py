@@ -128,7 +128,6 @@ def test_versions_and_response_message() -> None:
         "code",
         "reason",
         "headers",
-        "raw_headers",
         "should_close",
         "compression",
         "upgrade",

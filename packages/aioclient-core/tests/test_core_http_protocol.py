@@ -15,6 +15,7 @@ from aioclient_core._exceptions import (
     ServerDisconnectedError,
     SocketTimeoutError,
 )
+from aioclient_core._http import protocol as protocol_module
 from aioclient_core._http._errors import BadStatusLine, HttpProcessingError
 from aioclient_core._http.protocol import ResponseHandler
 
@@ -94,6 +95,23 @@ async def test_buffered_reads_are_copied_before_the_buffer_is_reused() -> None:
     (_, body1), (_, body2) = await first.read(), await second.read()
     assert await body1.read() == b"hello"
     assert await body2.read() == b"XXXXX"
+
+
+async def test_whole_response_in_a_coding_without_decoder_fails_the_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As when the brotli or zstd module is missing: the head arrives, the body
+    # fails, and the connection is not reused.
+    monkeypatch.setattr(protocol_module, "get_decompressor", lambda coding: None)
+    protocol, _ = connected()
+    protocol.data_received(
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 3\r\n\r\nabc"
+    )
+    head, body = await protocol.read()
+    assert head.code == 200
+    with pytest.raises(ClientPayloadError, match="Can not decode content-encoding: br"):
+        await body.read()
+    assert protocol.should_close
 
 
 async def test_head_request_gets_the_empty_payload() -> None:

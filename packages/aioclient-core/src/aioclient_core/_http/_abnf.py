@@ -23,7 +23,6 @@ __all__ = [
     "TOKEN_BYTES",
     "TOKEN_LIST",
     "TRANSFER_CODING",
-    "VALIDATED_FIELD_LINE",
     "VALIDATED_FIELD_LINE_TEXT",
     "VERSION_LOOSE",
 ]
@@ -67,11 +66,10 @@ FIELD_LINES = re.compile(b"(?:" + _FIELD_LINE + b")*")
 # the value group starts after leading OWS and runs to the CR (trailing OWS
 # included; it is rare, and the parser strips it only when present).
 _VALIDATED_LINE = r"\r\n([^:]+):[ \t]*([^\r]*)"
-#: Field lines of a validated head (groups: name, value), bytes.
-VALIDATED_FIELD_LINE = re.compile(_VALIDATED_LINE.encode())
-#: The same for the head decoded as UTF-8 with ``surrogateescape``: CR, LF,
-#: SP, HTAB and ":" are ASCII, so decoding the whole head and splitting it
-#: gives exactly the fields that decoding each name and value would.
+#: Field lines (groups: name, value) of a validated head decoded as UTF-8 with
+#: ``surrogateescape``: CR, LF, SP, HTAB and ":" are ASCII, so decoding the
+#: whole head and splitting it gives exactly the fields that decoding each
+#: name and value would.
 VALIDATED_FIELD_LINE_TEXT = re.compile(_VALIDATED_LINE)
 # RFC 9110 §5.5: field-value bytes are VCHAR / obs-text / SP / HTAB; CR, LF and
 # NUL MUST be rejected, other controls are invalid too.

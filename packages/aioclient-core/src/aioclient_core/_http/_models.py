@@ -52,8 +52,6 @@ class RawResponseMessage(NamedTuple):
             ``surrogateescape`` so no byte is lost.
         headers: Case-insensitive, read-only header multidict; values are
             decoded like ``reason``.
-        raw_headers: ``(name, value)`` byte pairs in received order, values
-            with surrounding whitespace removed.
         should_close: True when the connection cannot carry another response
             after this one: ``Connection: close``, HTTP/1.0 without
             ``keep-alive``, or a body delimited by the end of the connection.
@@ -67,11 +65,23 @@ class RawResponseMessage(NamedTuple):
     code: int
     reason: str
     headers: CIMultiDictProxy[str]
-    raw_headers: tuple[tuple[bytes, bytes], ...]
     should_close: bool
     compression: str | None
     upgrade: bool
     chunked: bool
+
+    @property
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """``(name, value)`` byte pairs in received order, without surrounding OWS.
+
+        Computed on demand from ``headers``, which keeps every name's case and
+        order: names are ASCII tokens and values were decoded as UTF-8 with
+        ``surrogateescape``, so encoding them back gives the received bytes.
+        """
+        return tuple(
+            (name.encode("ascii"), value.encode("utf-8", "surrogateescape"))
+            for name, value in self.headers.items()
+        )
 
 
 #: Shared empty trailer section (immutable, so safe to share).

@@ -38,7 +38,6 @@ from ._abnf import (
     FIELD_LINES,
     STATUS_LINE,
     TRANSFER_CODING,
-    VALIDATED_FIELD_LINE,
     VALIDATED_FIELD_LINE_TEXT,
     VERSION_LOOSE,
 )
@@ -77,7 +76,6 @@ _VERSIONS = {0: HttpVersion10, 1: HttpVersion11}
 _StatusLine = tuple[HttpVersion, int, str]
 _END_KEEP = MessageEnd(EMPTY_TRAILERS, (), False)
 _END_CLOSE = MessageEnd(EMPTY_TRAILERS, (), True)
-_NO_FIELDS = EMPTY_TRAILERS  # an empty, read-only multidict
 
 
 class ResponseParserInterface(Protocol):
@@ -225,7 +223,12 @@ class ResponseParser:
         """
         if self._error is not None:
             raise RuntimeError("The parser failed; the connection must be closed")
-        if not self.reusable:
+        # The ``reusable`` property, spelled out: this runs on every request.
+        if (
+            (self._state != _IDLE and self._state != _DONE)
+            or self._stray
+            or self._last_should_close
+        ):
             raise RuntimeError(
                 "The connection cannot carry another request "
                 "(response in progress, closed, upgraded or unexpected data)"
@@ -346,9 +349,18 @@ class ResponseParser:
                     return pos
                 self._end_message(events, body)
             elif state == _HEAD:
-                pos, complete = self._parse_head(work, pos, events)
-                if not complete:
-                    return pos
+                # A head that is whole in ``work`` is parsed in one go; this is
+                # tried once per head, before any line was searched, so a head
+                # dribbled in byte by byte is never rescanned.
+                done = -1
+                if self._status is None and self._finder.fresh:
+                    done = self._parse_whole_head(work, pos, events)
+                if done >= 0:
+                    pos = done
+                else:
+                    pos, complete = self._parse_head(work, pos, events)
+                    if not complete:
+                        return pos
                 if self._state == _UPGRADED:
                     return end
             else:
@@ -362,12 +374,6 @@ class ResponseParser:
         self, work: Buffer, pos: int, events: list[Event]
     ) -> tuple[int, bool]:
         """Consume status and field lines; return ``(pos, head_complete)``."""
-        if self._status is None and self._finder.fresh:
-            # Tried once per head, before any line was searched: a head dribbled
-            # in byte by byte is never rescanned here.
-            done = self._parse_whole_head(work, pos, events)
-            if done >= 0:
-                return done, True
         if self._status is None:
             end = self._finder.find(work, pos, self._max_line_size, "status line")
             if end == BARE_LF:
@@ -391,9 +397,8 @@ class ResponseParser:
         pos, done = self._fields.feed(work, pos)
         if done:
             assert self._status is not None
-            raw = self._fields.raw
-            headers = build_multidict(raw)
-            self._complete_head(work, pos, events, self._status, raw, headers)
+            headers = build_multidict(self._fields.raw)
+            self._complete_head(work, pos, events, self._status, headers)
         return pos, done
 
     def _parse_whole_head(self, work: Buffer, pos: int, events: list[Event]) -> int:
@@ -421,19 +426,20 @@ class ResponseParser:
         status = STATUS_LINE.fullmatch(block, 0, first)
         if status is None or FIELD_LINES.fullmatch(block, first) is None:
             return -1  # let the line-by-line path report it
-        raw = VALIDATED_FIELD_LINE.findall(block, first)
-        if len(raw) > self._max_headers:
-            return -1
-        # One decode and one split for all fields (see VALIDATED_FIELD_LINE_TEXT).
+        # One decode and one split for all fields (see VALIDATED_FIELD_LINE_TEXT);
+        # a non-ASCII reason phrase makes text offsets differ from byte ones.
         text = block.decode("utf-8", "surrogateescape")
-        # (A non-ASCII reason phrase makes text offsets differ from bytes ones.)
-        fields = VALIDATED_FIELD_LINE_TEXT.findall(text, max(text.find("\r\n"), 0))
-        if b" \r" in block or b"\t\r" in block or block.endswith((b" ", b"\t")):
-            raw = [(name, value.rstrip(b" \t")) for name, value in raw]
+        fields = (
+            VALIDATED_FIELD_LINE_TEXT.findall(text, text.find("\r\n"))
+            if first < len(block)
+            else []
+        )
+        if len(fields) > self._max_headers:
+            return -1
+        if " \r" in text or "\t\r" in text or text[-1] in " \t":
             fields = [(name, value.rstrip(" \t")) for name, value in fields]
         headers = CIMultiDictProxy(CIMultiDict(fields))
-        head = _status_from_match(status)
-        self._complete_head(work, end + 4, events, head, raw, headers)
+        self._complete_head(work, end + 4, events, _status_from_match(status), headers)
         return end + 4
 
     def _complete_head(
@@ -442,7 +448,6 @@ class ResponseParser:
         pos: int,
         events: list[Event],
         status: _StatusLine,
-        raw: list[tuple[bytes, bytes]],
         headers: CIMultiDictProxy[str],
     ) -> None:
         """Build the head event and choose the body framing (RFC 9112 §6.3)."""
@@ -456,7 +461,7 @@ class ResponseParser:
         body: BodyReader | None = None
         if not tunnel:
             # RFC 9110 §9.3.6: a client ignores CL/TE in a 2xx to CONNECT.
-            body = self._body_reader(version, code, headers, len(raw))
+            body = self._body_reader(version, code, headers, len(headers))
         if type(body) is UntilEOFReader:  # (final classes: no isinstance call)
             should_close = True
         head = RawResponseMessage(
@@ -464,7 +469,6 @@ class ResponseParser:
             code,
             reason,
             headers,
-            tuple(raw),
             should_close,
             _compression(headers.getall(_CONTENT_ENCODING, _ABSENT)),
             "upgrade" in options,

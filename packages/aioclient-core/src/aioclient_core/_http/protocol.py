@@ -401,6 +401,15 @@ class ResponseHandler(asyncio.BufferedProtocol):
     # -- internals ---------------------------------------------------------------
 
     def _handle_events(self, events: list[Event]) -> None:
+        if (
+            len(events) == 3
+            and type(events[1]) is bytes
+            and type(events[0]) is RawResponseMessage
+            and type(events[2]) is MessageEnd
+        ):
+            # A whole small response in one read: the usual keep-alive case.
+            self._deliver_whole(events[0], events[1])  # type: ignore[arg-type]
+            return
         for index, event in enumerate(events):
             # Exact types first (the usual head, data, end), without calls.
             kind = type(event)
@@ -471,6 +480,25 @@ class ResponseHandler(asyncio.BufferedProtocol):
             else:
                 payload.total_compressed_bytes = 0
         self._messages.feed_data((head, payload))
+
+    def _deliver_whole(self, head: RawResponseMessage, body: bytes) -> None:
+        """Deliver a response whose head, whole body and end arrived together."""
+        self._start_body(head, bodiless=False)
+        payload = self._payload
+        if (
+            payload is None
+            or self._decoder is not None
+            or payload.exception() is not None
+        ):
+            # Decoding, or a coding that cannot be undone: the general route.
+            self._feed_body(body)
+            self._body_ended = True
+            self._pump()
+            return
+        payload.feed_data(body)
+        payload.feed_eof()
+        self._payload = None
+        self._cancel_read_timer()
 
     def _feed_body(self, data: bytes) -> None:
         payload = self._payload
