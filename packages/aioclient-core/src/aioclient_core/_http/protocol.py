@@ -408,7 +408,7 @@ class ResponseHandler(asyncio.BufferedProtocol):
             and type(events[2]) is MessageEnd
         ):
             # A whole small response in one read: the usual keep-alive case.
-            self._deliver_whole(events[0], events[1])  # type: ignore[arg-type]
+            self._deliver_whole(events[0], events[1])
             return
         for index, event in enumerate(events):
             # Exact types first (the usual head, data, end), without calls.
