@@ -48,7 +48,7 @@ from ._models import (
 )
 from ._parser import ResponseParser
 
-__all__ = ["ResponseHandler"]
+__all__ = ["BufferedResponseHandler", "ResponseHandler", "handler_class"]
 
 _Message = tuple[RawResponseMessage, StreamReader]
 
@@ -71,7 +71,7 @@ def _thread_recv_buffer() -> memoryview:
     return view
 
 
-class ResponseHandler(asyncio.BufferedProtocol):
+class ResponseHandler(asyncio.Protocol):
     """One HTTP/1.1 connection's protocol: parses responses and feeds their bodies.
 
     Before each request, call :meth:`set_response_params`; then ``await
@@ -111,7 +111,6 @@ class ResponseHandler(asyncio.BufferedProtocol):
         self._writing_paused = False
         self._drain_waiter: asyncio.Future[None] | None = None
         self._continue_waiter: asyncio.Future[None] | None = None
-        self._recv_buffer = _thread_recv_buffer()
 
     # -- what the pool needs ---------------------------------------------------
 
@@ -328,21 +327,6 @@ class ResponseHandler(asyncio.BufferedProtocol):
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def get_buffer(self, sizehint: int) -> memoryview:
-        """Lend the transport this thread's receive buffer.
-
-        Reading into one long-lived buffer, rather than letting the transport
-        allocate up to 256 KiB per read and shrink it, keeps a large
-        allocation out of every small response: with glibc that allocation
-        can fall to mmap/mremap/munmap on each read depending on heap layout,
-        which costs more than copying the few bytes that actually arrived.
-        """
-        return self._recv_buffer
-
-    def buffer_updated(self, nbytes: int) -> None:
-        """Copy what the transport wrote into the buffer out, then parse it."""
-        self.data_received(bytes(self._recv_buffer[:nbytes]))
 
     def data_received(self, data: bytes) -> None:
         """Parse what arrived and route it."""
@@ -579,3 +563,36 @@ class ResponseHandler(asyncio.BufferedProtocol):
     def _cancel_read_timer(self) -> None:
         if self._read_timer is not None:
             self._read_timer.cancel()
+
+
+class BufferedResponseHandler(ResponseHandler, asyncio.BufferedProtocol):
+    """A :class:`ResponseHandler` that reads into this thread's receive buffer.
+
+    For asyncio's own loops. Left to itself, their transport allocates up to
+    256 KiB for every read and then shrinks the result; with glibc that
+    allocation can fall to an mmap/mremap/munmap round trip per read,
+    depending only on the heap's state, which cost small keep-alive requests
+    up to 20% from one process start to the next. Reading into one
+    long-lived buffer and copying out the bytes that arrived does not depend
+    on the allocator. (uvloop already reads into a buffer of its own and
+    copies out in C; there the plain :class:`ResponseHandler` is cheaper.)
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(loop)
+        self._recv_buffer = _thread_recv_buffer()
+
+    def get_buffer(self, sizehint: int) -> memoryview:
+        """Lend the transport this thread's receive buffer."""
+        return self._recv_buffer
+
+    def buffer_updated(self, nbytes: int) -> None:
+        """Copy what the transport wrote into the buffer out, then parse it."""
+        self.data_received(bytes(self._recv_buffer[:nbytes]))
+
+
+def handler_class(loop: asyncio.AbstractEventLoop) -> type[ResponseHandler]:
+    """The protocol class for connections on ``loop`` (see BufferedResponseHandler)."""
+    if isinstance(loop, asyncio.BaseEventLoop):
+        return BufferedResponseHandler
+    return ResponseHandler
