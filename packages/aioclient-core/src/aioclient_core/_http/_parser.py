@@ -31,8 +31,9 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
-from multidict import CIMultiDict, CIMultiDictProxy, istr
+from multidict import CIMultiDict, CIMultiDictProxy
 
+from ..hdrs import CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING
 from ._abnf import (
     CONTENT_LENGTH_VALUE,
     FIELD_LINES,
@@ -66,11 +67,6 @@ __all__ = ["RESPONSE_PARSERS", "ResponseParser", "ResponseParserInterface"]
 
 _IDLE, _HEAD, _BODY, _DONE, _UPGRADED, _CLOSED = range(6)
 _SUPPORTED_CODINGS = frozenset(("gzip", "deflate", "br", "zstd"))
-# Pre-hashed keys for the framing lookups.
-_CONNECTION = istr("Connection")
-_CONTENT_ENCODING = istr("Content-Encoding")
-_CONTENT_LENGTH = istr("Content-Length")
-_TRANSFER_ENCODING = istr("Transfer-Encoding")
 _ABSENT: list[str] = []  # getall() default for a missing field; never mutated
 _VERSIONS = {0: HttpVersion10, 1: HttpVersion11}
 _StatusLine = tuple[HttpVersion, int, str]
@@ -452,7 +448,7 @@ class ResponseParser:
     ) -> None:
         """Build the head event and choose the body framing (RFC 9112 §6.3)."""
         version, code, reason = status
-        conn = headers.getall(_CONNECTION, _ABSENT)
+        conn = headers.getall(CONNECTION, _ABSENT)
         options = _list_members(conn) if conn else []
         should_close = "close" in options or (
             version == HttpVersion10 and "keep-alive" not in options
@@ -470,7 +466,7 @@ class ResponseParser:
             reason,
             headers,
             should_close,
-            _compression(headers.getall(_CONTENT_ENCODING, _ABSENT)),
+            _compression(headers.getall(CONTENT_ENCODING, _ABSENT)),
             "upgrade" in options,
             type(body) is ChunkedReader,
         )
@@ -503,8 +499,8 @@ class ResponseParser:
         header_count: int,
     ) -> BodyReader | None:
         """Validate length fields and pick the framing reader (RFC 9112 §6.3)."""
-        te = headers.getall(_TRANSFER_ENCODING, _ABSENT)
-        cl = headers.getall(_CONTENT_LENGTH, _ABSENT)
+        te = headers.getall(TRANSFER_ENCODING, _ABSENT)
+        cl = headers.getall(CONTENT_LENGTH, _ABSENT)
         if te and cl:
             # RFC 9112 §6.3 rule 3: a smuggling signature; refuse it.
             raise BadHttpMessage(
