@@ -32,7 +32,7 @@ from ._exceptions import (
     ContentTypeError,
 )
 from ._http._errors import HttpProcessingError
-from ._http._models import HttpVersion
+from ._http._models import HttpVersion, RawResponseMessage
 from ._http.protocol import ResponseHandler
 from ._reqinfo import RequestInfo, mask_url
 from ._streams import StreamReader
@@ -75,7 +75,8 @@ class ClientResponse:
     reason: str | None = None
     content: StreamReader = None  # type: ignore[assignment] # set by start()
     _headers: CIMultiDictProxy[str] = None  # type: ignore[assignment]
-    _raw_headers: tuple[tuple[bytes, bytes], ...] = ()
+    _raw_headers: tuple[tuple[bytes, bytes], ...] | None = None
+    _head: RawResponseMessage | None = None
     _connection: Connection | None = None
     _closed = True  # until start() succeeds
 
@@ -155,7 +156,8 @@ class ClientResponse:
         self.status = message.code
         self.reason = message.reason
         self._headers = message.headers
-        self._raw_headers = message.raw_headers
+        # raw_headers is encoded from the fields only when someone asks for it.
+        self._head = message
         self.content = payload
         self._closed = False
         if protocol._upgraded:
@@ -223,6 +225,9 @@ class ClientResponse:
     @property
     def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
         """The response headers as received, as ``(name, value)`` byte pairs."""
+        if self._raw_headers is None:
+            head = self._head
+            self._raw_headers = () if head is None else head.raw_headers
         return self._raw_headers
 
     @property

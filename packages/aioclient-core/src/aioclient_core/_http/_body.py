@@ -72,12 +72,15 @@ class ContentLengthReader:
 
     Args:
         length: The validated ``Content-Length``.
+
+    Attributes:
+        length: The body's length in bytes.
     """
 
-    __slots__ = ("_length", "_remaining")
+    __slots__ = ("_remaining", "length")
 
     def __init__(self, length: int) -> None:
-        self._length = length
+        self.length = length
         self._remaining = length
 
     @property
@@ -114,10 +117,10 @@ class ContentLengthReader:
             ContentLengthError: Fewer than ``length`` bytes arrived.
         """
         if self._remaining:
-            got = self._length - self._remaining
+            got = self.length - self._remaining
             raise ContentLengthError(
                 "Not enough data to satisfy content length header. "
-                f"Received {got} of {self._length} bytes."
+                f"Received {got} of {self.length} bytes."
             )
 
 

@@ -394,7 +394,7 @@ class ResponseParser:
         if done:
             assert self._status is not None
             headers = build_multidict(self._fields.raw)
-            self._complete_head(work, pos, events, self._status, headers)
+            pos = self._complete_head(work, pos, events, self._status, headers)
         return pos, done
 
     def _parse_whole_head(self, work: Buffer, pos: int, events: list[Event]) -> int:
@@ -435,8 +435,9 @@ class ResponseParser:
         if " \r" in text or "\t\r" in text or text[-1] in " \t":
             fields = [(name, value.rstrip(" \t")) for name, value in fields]
         headers = CIMultiDictProxy(CIMultiDict(fields))
-        self._complete_head(work, end + 4, events, _status_from_match(status), headers)
-        return end + 4
+        return self._complete_head(
+            work, end + 4, events, _status_from_match(status), headers
+        )
 
     def _complete_head(
         self,
@@ -445,8 +446,13 @@ class ResponseParser:
         events: list[Event],
         status: _StatusLine,
         headers: CIMultiDictProxy[str],
-    ) -> None:
-        """Build the head event and choose the body framing (RFC 9112 §6.3)."""
+    ) -> int:
+        """Build the head event and choose the body framing (RFC 9112 §6.3).
+
+        Returns:
+            The offset after what was consumed: ``pos``, or past the body when
+            a ``Content-Length`` body is already whole in ``work``.
+        """
         version, code, reason = status
         conn = headers.getall(CONNECTION, _ABSENT)
         options = _list_members(conn) if conn else []
@@ -487,9 +493,17 @@ class ResponseParser:
             self._should_close = should_close
             if body is None:
                 self._end_message(events, None)
+            elif type(body) is ContentLengthReader and len(work) - pos >= body.length:
+                # The whole body is here too (the usual small response): it is
+                # delivered at once, without a pass through the body state.
+                end = pos + body.length
+                events.append(take_bytes(work, pos, end))
+                self._end_message(events, None)
+                return end
             else:
                 self._body = body
                 self._state = _BODY
+        return pos
 
     def _body_reader(
         self,
