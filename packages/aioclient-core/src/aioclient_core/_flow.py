@@ -61,7 +61,7 @@ class RequestPlan:
     data: Any
     cookies: Any
     headers: CIMultiDict[str]
-    skip_auto_headers: set[str]
+    skip_auto_headers: frozenset[str] | set[str]
     auth: BasicAuth | None
     allow_redirects: bool
     max_redirects: int

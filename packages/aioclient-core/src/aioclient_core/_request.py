@@ -78,6 +78,10 @@ def _accept_encoding() -> str:
     return ", ".join(supported_encodings())
 
 
+#: Schemes whose connections use TLS.
+_SECURE_SCHEMES = frozenset({"https", "wss"})
+
+
 class ClientRequest:
     """A request as the session builds it (and middlewares may change it)."""
 
@@ -173,30 +177,36 @@ class ClientRequest:
 
     def is_ssl(self) -> bool:
         """True for ``https`` and ``wss`` URLs."""
-        return self.url.scheme in ("https", "wss")
+        return self.url.scheme in _SECURE_SCHEMES
 
     @property
     def connection_key(self) -> ConnectionKey:
         """The pool key: requests with equal keys may share a connection."""
-        proxy_hash = (
-            hash(tuple(self.proxy_headers.items())) if self.proxy_headers else None
-        )
-        return ConnectionKey(
-            self.host,
-            self.port,
-            self.is_ssl(),
-            self.ssl,
-            self.proxy,
-            self.proxy_auth,
-            proxy_hash,
-            self.server_hostname,
+        proxy_headers = self.proxy_headers
+        url = self.url
+        # Built on every request: the tuple directly, without the NamedTuple's
+        # keyword-handling constructor or the host/port/is_ssl() calls.
+        return tuple.__new__(
+            ConnectionKey,
+            (
+                url.raw_host or "",
+                url.port,
+                url.scheme in _SECURE_SCHEMES,
+                self.ssl,
+                self.proxy,
+                self.proxy_auth,
+                hash(tuple(proxy_headers.items())) if proxy_headers else None,
+                self.server_hostname,
+            ),
         )
 
     @property
     def request_info(self) -> RequestInfo:
         """The method, URL and headers, as responses and errors report them."""
-        return RequestInfo(
-            self.url, self.method, CIMultiDictProxy(self.headers), self.original_url
+        # Built on every request: the tuple directly (see connection_key).
+        return tuple.__new__(
+            RequestInfo,
+            (self.url, self.method, CIMultiDictProxy(self.headers), self.original_url),
         )
 
     @property

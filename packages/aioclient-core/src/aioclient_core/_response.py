@@ -335,11 +335,10 @@ class ClientResponse:
         if self._body is None:
             content = self.content
             try:
-                if content.is_eof() and content.exception() is None:
-                    # All of it is buffered already: no coroutine to run.
-                    self._body = content.read_nowait(-1)
-                else:
-                    self._body = await content.read()
+                # All of it buffered already (usual for a small body): no
+                # coroutine to run.
+                body = content._take_all_if_ended()
+                self._body = await content.read() if body is None else body
             except BaseException:
                 self.close()
                 raise

@@ -55,6 +55,10 @@ def _utf8(_response: ClientResponse, _body: bytes) -> str:
     return "utf-8"
 
 
+#: No ``skip_auto_headers`` anywhere (the usual case); never mutated.
+_NO_SKIP: frozenset[str] = frozenset()
+
+
 def _skip_set(defaults: frozenset[istr], extra: Iterable[str] | None) -> set[str]:
     """The session's and the request's ``skip_auto_headers``, as one set."""
     skip: set[str] = set(defaults)
@@ -435,7 +439,9 @@ class ClientSession:
             data=data,
             cookies=cookies,
             headers=merge_headers(self._default_headers, headers),
-            skip_auto_headers=_skip_set(self._skip_auto_headers, skip_auto_headers),
+            skip_auto_headers=_skip_set(self._skip_auto_headers, skip_auto_headers)
+            if skip_auto_headers or self._skip_auto_headers
+            else _NO_SKIP,
             auth=auth,
             allow_redirects=allow_redirects,
             max_redirects=max_redirects,
@@ -465,6 +471,8 @@ class ClientSession:
             else [],
         )
         resp = await run_request(self, plan)
+        if raise_for_status is None and self._raise_for_status is False:
+            return resp  # the default: no policy to run (and no coroutine for it)
         try:
             await self._check_status(resp, raise_for_status)
         except BaseException:

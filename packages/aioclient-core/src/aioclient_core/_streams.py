@@ -300,6 +300,19 @@ class StreamReader:
         for callback in callbacks:
             self._run_eof_callback(callback)
 
+    def _feed_whole(self, data: bytes) -> None:
+        """Fill a stream nobody reads yet with its whole body, and end it.
+
+        The protocol's shortcut for a response whose body arrived with its
+        head: the same result as :meth:`feed_data` then :meth:`feed_eof`, without
+        their checks for readers, callbacks and paused reading, which a stream
+        that was just created cannot have.
+        """
+        if data:
+            self._buffer.append(data)
+            self.total_bytes += len(data)
+        self._eof = True
+
     def begin_http_chunk_receiving(self) -> None:
         """Start recording chunk boundaries (chunked transfer coding).
 
@@ -503,6 +516,17 @@ class StreamReader:
                 "Called while some coroutine is waiting for incoming data."
             )
         return self._read_nowait(n)
+
+    def _take_all_if_ended(self) -> bytes | None:
+        """Consume everything if the body ended cleanly; else ``None`` (then read).
+
+        ``ClientResponse.read()`` uses it for a body that is already complete:
+        the same result as ``read_nowait(-1)`` after checking :meth:`is_eof`
+        and :meth:`exception`, in one call.
+        """
+        if not self._eof or self._exception is not None or self._waiter is not None:
+            return None
+        return self._read_nowait(-1)
 
     # -- iteration -----------------------------------------------------------------
 

@@ -281,13 +281,14 @@ class RequestDeadline:
 
         Does nothing when there is no timeout or after :meth:`cancel`.
         """
-        if self._closed or self._when is not None or not _enabled(self._timeout):
+        timeout = self._timeout
+        # (_enabled() spelled out: this runs on every request.)
+        if self._closed or self._when is not None or timeout is None or timeout <= 0:
             return
-        assert self._timeout is not None  # for mypy; _enabled checked it
         loop = self._loop if self._loop is not None else asyncio.get_running_loop()
         self._loop = loop
         when = self._when = timeout_deadline(
-            loop.time(), self._timeout, self._ceil_threshold, round_at_threshold=True
+            loop.time(), timeout, self._ceil_threshold, round_at_threshold=True
         )
         if when == int(when):
             # A whole second (rounded, the usual case): share the timer.
@@ -330,7 +331,11 @@ class RequestDeadline:
                 entry.task.cancel()
 
     def __enter__(self) -> RequestDeadline:
-        task = asyncio.current_task()
+        # With the loop given, asyncio need not look up the running one (a
+        # getpid() system call in CPython's C implementation).
+        task = asyncio.current_task(self._loop)
+        if task is None:
+            task = asyncio.current_task()  # a loop object that is not the running one
         if task is None:
             raise RuntimeError("Timeout context manager should be used inside a task")
         if self._expired:
@@ -347,11 +352,10 @@ class RequestDeadline:
         entries = self._entries
         if len(entries) == 1:
             # The usual single block: a ``with`` block is exited by the task
-            # that entered it, so the only entry is this task's (and asking
-            # asyncio for the current task would cost a getpid() call).
+            # that entered it, so the only entry is this task's.
             entry = entries.pop()
         else:
-            task = asyncio.current_task()
+            task = asyncio.current_task(self._loop) or asyncio.current_task()
             for index in range(len(entries) - 1, -1, -1):
                 if entries[index].task is task:
                     entry = entries.pop(index)

@@ -136,7 +136,8 @@ class Connection:
 
     def release(self) -> None:
         """Give the transport back to the pool (closed instead if not reusable)."""
-        self._notify_release()
+        if self._callbacks:
+            self._notify_release()
         if self._protocol is not None:
             protocol, self._protocol = self._protocol, None
             # _release() asks protocol.should_close itself (once is enough).

@@ -232,7 +232,12 @@ class ResponseParser:
         self._method = method.upper()
         self._read_until_eof = read_until_eof
         self._interim = 0
-        self._start_head()
+        # _start_head(), spelled out: this runs on every request.
+        self._state = _HEAD
+        self._finder.reset()
+        self._status = None
+        self._fields = None
+        self._body = None
 
     def feed_data(self, data: bytes) -> list[Event]:
         """Parse received bytes.
@@ -466,13 +471,14 @@ class ResponseParser:
             body = self._body_reader(version, code, headers, len(headers))
         if type(body) is UntilEOFReader:  # (final classes: no isinstance call)
             should_close = True
+        coding = headers.getall(CONTENT_ENCODING, _ABSENT)
         head = RawResponseMessage(
             version,
             code,
             reason,
             headers,
             should_close,
-            _compression(headers.getall(CONTENT_ENCODING, _ABSENT)),
+            _compression(coding) if coding else None,
             "upgrade" in options,
             type(body) is ChunkedReader,
         )

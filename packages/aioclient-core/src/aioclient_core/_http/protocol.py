@@ -438,7 +438,8 @@ class ResponseHandler(asyncio.Protocol):
 
     def _start_body(self, head: RawResponseMessage, *, bodiless: bool) -> None:
         # A final answer also ends any wait for 100 Continue (RFC 9110 §10.1.1).
-        self._release_continue()
+        if self._continue_waiter is not None:
+            self._release_continue()
         self._head = head
         self._body_ended = False
         self._in_chunk = False
@@ -479,10 +480,10 @@ class ResponseHandler(asyncio.Protocol):
             self._body_ended = True
             self._pump()
             return
-        payload.feed_data(body)
-        payload.feed_eof()
+        payload._feed_whole(body)
         self._payload = None
-        self._cancel_read_timer()
+        if self._read_timer is not None:
+            self._read_timer.cancel()
 
     def _feed_body(self, data: bytes) -> None:
         payload = self._payload
