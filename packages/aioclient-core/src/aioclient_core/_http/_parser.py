@@ -73,6 +73,18 @@ _StatusLine = tuple[HttpVersion, int, str]
 _END_KEEP = MessageEnd(EMPTY_TRAILERS, (), False)
 _END_CLOSE = MessageEnd(EMPTY_TRAILERS, (), True)
 
+# How a cached head's body is framed: a Content-Length (> 0), or one of these.
+_NO_BODY, _CHUNKED = -1, -2
+_BodyPlan = int
+
+#: The last final head parsed in one go, to recognise it when it comes again
+#: byte for byte (a server's keep-alive answers repeat exactly until their
+#: ``Date`` changes, so most heads are parsed by one comparison):
+#: ``(head bytes, method, read_until_eof, message, body plan)``. The message
+#: is immutable, so responses may share it; the result depends only on the
+#: key and on limits that are checked again on every use.
+_last_head: tuple[bytes, str, bool, RawResponseMessage, _BodyPlan] | None = None
+
 
 class ResponseParserInterface(Protocol):
     """What the connection protocol needs from a response parser.
@@ -419,6 +431,15 @@ class ResponseParser:
         if end < 0 or end - pos > self._fast_head_limit:
             return -1
         block = bytes(work[pos:end])
+        last = _last_head
+        if (
+            last is not None
+            and last[0] == block
+            and last[1] == self._method
+            and last[2] == self._read_until_eof
+            and len(last[3].headers) <= self._max_headers
+        ):
+            return self._start_final(work, end + 4, events, last[3], last[4])
         first = block.find(b"\r\n")
         if first < 0:
             first = len(block)
@@ -441,7 +462,7 @@ class ResponseParser:
             fields = [(name, value.rstrip(" \t")) for name, value in fields]
         headers = CIMultiDictProxy(CIMultiDict(fields))
         return self._complete_head(
-            work, end + 4, events, _status_from_match(status), headers
+            work, end + 4, events, _status_from_match(status), headers, block
         )
 
     def _complete_head(
@@ -451,8 +472,12 @@ class ResponseParser:
         events: list[Event],
         status: _StatusLine,
         headers: CIMultiDictProxy[str],
+        block: bytes | None = None,
     ) -> int:
         """Build the head event and choose the body framing (RFC 9112 §6.3).
+
+        A final head parsed in one go (its bytes are ``block``) is remembered
+        for the next response, unless its body runs until the connection closes.
 
         Returns:
             The offset after what was consumed: ``pos``, or past the body when
@@ -494,21 +519,55 @@ class ResponseParser:
                 )
             events.append(InterimResponse(head))
             self._start_head()
-        else:
+        elif type(body) is UntilEOFReader:
             events.append(head)
-            self._should_close = should_close
-            if body is None:
-                self._end_message(events, None)
-            elif type(body) is ContentLengthReader and len(work) - pos >= body.length:
-                # The whole body is here too (the usual small response): it is
-                # delivered at once, without a pass through the body state.
-                end = pos + body.length
-                events.append(take_bytes(work, pos, end))
-                self._end_message(events, None)
-                return end
-            else:
-                self._body = body
-                self._state = _BODY
+            self._should_close = True
+            self._body = body
+            self._state = _BODY
+        else:
+            plan = (
+                _NO_BODY
+                if body is None
+                else body.length
+                if type(body) is ContentLengthReader
+                else _CHUNKED
+            )
+            if block is not None:
+                global _last_head
+                _last_head = (block, self._method, self._read_until_eof, head, plan)
+            return self._start_final(work, pos, events, head, plan)
+        return pos
+
+    def _start_final(
+        self,
+        work: Buffer,
+        pos: int,
+        events: list[Event],
+        head: RawResponseMessage,
+        plan: _BodyPlan,
+    ) -> int:
+        """Emit a final head and start its body; return the offset consumed."""
+        events.append(head)
+        self._should_close = head.should_close
+        if plan == _NO_BODY:
+            self._end_message(events, None)
+        elif plan == _CHUNKED:
+            self._body = ChunkedReader(
+                self._max_line_size,
+                self._max_field_size,
+                self._max_headers - len(head.headers),
+            )
+            self._state = _BODY
+        elif len(work) - pos >= plan:
+            # The whole body is here too (the usual small response): it is
+            # delivered at once, without a pass through the body state.
+            end = pos + plan
+            events.append(take_bytes(work, pos, end))
+            self._end_message(events, None)
+            return end
+        else:
+            self._body = ContentLengthReader(plan)
+            self._state = _BODY
         return pos
 
     def _body_reader(

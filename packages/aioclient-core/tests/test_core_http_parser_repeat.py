@@ -1,0 +1,81 @@
+"""A head that repeats byte for byte is recognised, and gives the same result.
+
+The parser remembers the last head it parsed in one go (keep-alive answers
+repeat exactly until their ``Date`` changes). Each test first parses a head so
+that it is remembered, then checks that what depends on the request or on the
+parser's limits is decided again: the body rules of the method and of
+``read_until_eof``, the field-count limit and the trailer budget.
+"""
+
+import pytest
+
+from aioclient_core._http import (
+    RESPONSE_PARSERS,
+    BadHttpMessage,
+    HttpProcessingError,
+    MessageEnd,
+    RawResponseMessage,
+)
+
+from .test_core_http_parser import ParserFactory, run
+
+
+@pytest.fixture(params=RESPONSE_PARSERS, ids=lambda f: getattr(f, "__name__", "impl"))
+def impl(request: pytest.FixtureRequest) -> ParserFactory:
+    factory: ParserFactory = request.param
+    return factory
+
+
+def _remember(factory: ParserFactory, data: bytes, **kwargs: object) -> None:
+    out = run(factory, [data], eof=False, **kwargs)  # type: ignore[arg-type]
+    assert out.error is None
+
+
+def test_repeated_head_gives_equal_events(impl: ParserFactory) -> None:
+    data = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\nhello"
+    first = run(impl, [data], eof=False)
+    again = run(impl, [data], eof=False)
+    assert again.events == first.events == [first.heads[0], b"hello", first.end]
+    assert again.reusable
+    # The body framing is applied afresh: here the body comes in a later read.
+    split = run(impl, [data[:-3], data[-3:]], eof=False)
+    assert split.events == first.events
+
+
+def test_repeated_head_answers_head_request_without_body(impl: ParserFactory) -> None:
+    data = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+    _remember(impl, data + b"hello")
+    out = run(impl, [data], method="HEAD", eof=False)
+    assert [type(e) for e in out.events] == [RawResponseMessage, MessageEnd]
+    assert out.reusable
+
+
+def test_repeated_head_follows_read_until_eof(impl: ParserFactory) -> None:
+    data = b"HTTP/1.1 200 OK\r\nX-No-Length: 1\r\n\r\n"
+    empty = run(impl, [data], read_until_eof=False, eof=False)
+    assert [type(e) for e in empty.events] == [RawResponseMessage, MessageEnd]
+    # The same bytes with read_until_eof: the body runs until the close.
+    out = run(impl, [data, b"tail"], read_until_eof=True, eof=True)
+    assert out.body == b"tail"
+    assert out.heads[0].should_close
+
+
+def test_repeated_head_is_checked_against_a_smaller_field_limit(
+    impl: ParserFactory,
+) -> None:
+    data = b"HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nContent-Length: 0\r\n\r\n"
+    _remember(impl, data)
+    fresh = run(impl, [data[:20], data[20:]], eof=False, limits={"max_headers": 2})
+    again = run(impl, [data], eof=False, limits={"max_headers": 2})
+    assert isinstance(fresh.error, HttpProcessingError)
+    assert type(again.error) is type(fresh.error)
+
+
+def test_repeated_chunked_head_keeps_the_trailer_budget(impl: ParserFactory) -> None:
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n"
+    body = b"3\r\nabc\r\n0\r\nT-1: x\r\nT-2: y\r\n\r\n"
+    _remember(impl, head + body)
+    # Two header fields and a limit of three leave room for one trailer field.
+    out = run(impl, [head + body], eof=False, limits={"max_headers": 3})
+    assert isinstance(out.error, BadHttpMessage)
+    assert out.body == b"abc"
