@@ -27,21 +27,13 @@ Events produced by the failing call before the error are kept in
 :attr:`ResponseParser.events_before_error`.
 """
 
-import re
 from collections.abc import Callable
 from typing import Protocol
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from ..hdrs import CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING
-from ._abnf import (
-    CONTENT_LENGTH_VALUE,
-    FIELD_LINES,
-    STATUS_LINE,
-    TRANSFER_CODING,
-    VALIDATED_FIELD_LINE_TEXT,
-    VERSION_LOOSE,
-)
+from ._abnf import FIELD_LINES, STATUS_LINE, VALIDATED_FIELD_LINE_TEXT
 from ._body import (
     BodyReader,
     ChunkedReader,
@@ -51,12 +43,20 @@ from ._body import (
 )
 from ._errors import BadHttpMessage, BadStatusLine, HttpProcessingError, snippet
 from ._fields import BARE_LF, Buffer, FieldBlock, LineFinder, build_multidict
+from ._framing import (
+    StatusLine,
+    compression,
+    content_length,
+    list_members,
+    parse_status_line,
+    status_from_match,
+    transfer_codings,
+)
 from ._models import (
     EMPTY_TRAILERS,
     Event,
     HttpVersion,
     HttpVersion10,
-    HttpVersion11,
     InterimResponse,
     MessageEnd,
     RawResponseMessage,
@@ -66,10 +66,7 @@ from ._models import (
 __all__ = ["RESPONSE_PARSERS", "ResponseParser", "ResponseParserInterface"]
 
 _IDLE, _HEAD, _BODY, _DONE, _UPGRADED, _CLOSED = range(6)
-_SUPPORTED_CODINGS = frozenset(("gzip", "deflate", "br", "zstd"))
 _ABSENT: list[str] = []  # getall() default for a missing field; never mutated
-_VERSIONS = {0: HttpVersion10, 1: HttpVersion11}
-_StatusLine = tuple[HttpVersion, int, str]
 _END_KEEP = MessageEnd(EMPTY_TRAILERS, (), False)
 _END_CLOSE = MessageEnd(EMPTY_TRAILERS, (), True)
 
@@ -182,7 +179,7 @@ class ResponseParser:
         self._state = _IDLE
         self._method = "GET"
         self._read_until_eof = True
-        self._status: _StatusLine | None = None
+        self._status: StatusLine | None = None
         self._fields: FieldBlock | None = None
         self._body: BodyReader | None = None
         self._interim = 0
@@ -403,7 +400,7 @@ class ResponseParser:
                         f"Invalid HTTP/1.x status line {snippet(prefix)}",
                     )
                 return pos, False
-            self._status = _parse_status_line(work, pos, end)
+            self._status = parse_status_line(work, pos, end)
             self._fields = FieldBlock(self._max_field_size, self._max_headers)
             pos = end + 2
         assert self._fields is not None
@@ -462,7 +459,7 @@ class ResponseParser:
             fields = [(name, value.rstrip(" \t")) for name, value in fields]
         headers = CIMultiDictProxy(CIMultiDict(fields))
         return self._complete_head(
-            work, end + 4, events, _status_from_match(status), headers, block
+            work, end + 4, events, status_from_match(status), headers, block
         )
 
     def _complete_head(
@@ -470,7 +467,7 @@ class ResponseParser:
         work: Buffer,
         pos: int,
         events: list[Event],
-        status: _StatusLine,
+        status: StatusLine,
         headers: CIMultiDictProxy[str],
         block: bytes | None = None,
     ) -> int:
@@ -485,7 +482,7 @@ class ResponseParser:
         """
         version, code, reason = status
         conn = headers.getall(CONNECTION, _ABSENT)
-        options = _list_members(conn) if conn else []
+        options = list_members(conn) if conn else []
         should_close = "close" in options or (
             version == HttpVersion10 and "keep-alive" not in options
         )
@@ -503,7 +500,7 @@ class ResponseParser:
             reason,
             headers,
             should_close,
-            _compression(coding) if coding else None,
+            compression(coding) if coding else None,
             "upgrade" in options,
             type(body) is ChunkedReader,
         )
@@ -588,8 +585,8 @@ class ResponseParser:
         if te and version == HttpVersion10:
             # RFC 9112 §6.1: framing of such a message is faulty.
             raise BadHttpMessage("HTTP/1.0 response with Transfer-Encoding")
-        codings = _transfer_codings(te) if te else []
-        length = _content_length(cl) if cl else None
+        codings = transfer_codings(te) if te else []
+        length = content_length(cl) if cl else None
         if code < 200 or code in (204, 304) or self._method == "HEAD":
             return None  # rule 1: never a body, whatever the fields say
         if codings:
@@ -616,102 +613,6 @@ class ResponseParser:
         self._last_should_close = self._should_close
         self._body = None
         self._state = _DONE
-
-
-def _parse_status_line(work: Buffer, pos: int, end: int) -> _StatusLine:
-    """Validate an RFC 9112 §4 status line."""
-    match = STATUS_LINE.fullmatch(work, pos, end)
-    if match is None:
-        line = bytes(work[pos : min(end, pos + 100)])
-        if VERSION_LOOSE.match(line):
-            raise BadStatusLine(
-                line, f"Unsupported HTTP version in status line {snippet(line)}"
-            )
-        raise BadStatusLine(line, f"Invalid HTTP/1.x status line {snippet(line)}")
-    return _status_from_match(match)
-
-
-def _status_from_match(match: re.Match[bytes]) -> _StatusLine:
-    """Version, code and reason from a STATUS_LINE match."""
-    minor, code, reason = match.groups()
-    return (
-        _VERSIONS.get(minor[0] - 0x30) or HttpVersion(1, minor[0] - 0x30),
-        int(code),
-        reason.decode("utf-8", "surrogateescape") if reason else "",
-    )
-
-
-def _list_members(values: list[str]) -> list[str]:
-    """Lower-cased members of a comma-separated list across field lines."""
-    members: list[str] = []
-    for value in values:
-        for item in value.split(","):
-            stripped = item.strip(" \t")
-            if stripped:
-                members.append(stripped.lower())
-    return members
-
-
-def _transfer_codings(values: list[str]) -> list[str]:
-    """Parse Transfer-Encoding across all field lines (RFC 9112 §6.1)."""
-    codings: list[str] = []
-    for value in values:
-        for item in value.split(","):
-            stripped = item.strip(" \t")
-            if not stripped:
-                continue  # RFC 9110 §5.6.1: empty list members are ignored
-            match = TRANSFER_CODING.fullmatch(stripped)
-            if match is None:
-                raise BadHttpMessage(f"Invalid Transfer-Encoding {_quote(value)}")
-            codings.append(match.group(1).lower())
-    if values and not codings:
-        raise BadHttpMessage("Empty Transfer-Encoding header")
-    if codings.count("chunked") > 1:
-        # RFC 9112 §6.1: chunked MUST NOT be applied more than once.
-        raise BadHttpMessage(
-            f"chunked applied more than once in {_quote(', '.join(values))}"
-        )
-    return codings
-
-
-def _content_length(values: list[str]) -> int | None:
-    """Validate Content-Length across all field lines (RFC 9110 §8.6)."""
-    if len(values) == 1:
-        value = values[0]
-        # The usual single field of plain ASCII digits: the checks below
-        # reduce to these (str.isdigit() alone would admit non-ASCII digits).
-        if value.isascii() and value.isdigit() and len(value.lstrip("0")) <= 18:
-            return int(value)
-    result: int | None = None
-    for value in values:
-        for item in value.split(","):
-            digits = item.strip(" \t")
-            if CONTENT_LENGTH_VALUE.fullmatch(digits) is None:
-                raise BadHttpMessage(f"Invalid Content-Length {_quote(value)}")
-            if len(digits.lstrip("0")) > 18:
-                raise BadHttpMessage(f"Content-Length too large: {_quote(value)}")
-            length = int(digits)
-            if result is not None and length != result:
-                raise BadHttpMessage(
-                    f"Conflicting Content-Length values {_quote(', '.join(values))}"
-                )
-            result = length
-    return result
-
-
-def _compression(values: list[str]) -> str | None:
-    """The single supported content coding to undo, else None (pass through)."""
-    if not values:
-        return None
-    codings = [c for c in _list_members(values) if c != "identity"]
-    if len(codings) == 1 and codings[0] in _SUPPORTED_CODINGS:
-        return codings[0]
-    return None
-
-
-def _quote(value: str) -> str:
-    """Quote a decoded field value in an error message as the bytes received."""
-    return snippet(value.encode("utf-8", "surrogateescape"))
 
 
 #: Parser implementations, fastest first; all must behave identically.
