@@ -88,11 +88,13 @@ class ResponseHandler(asyncio.Protocol):
         self.closed: asyncio.Future[None] = loop.create_future()
         self._messages: DataQueue[_Message] = DataQueue(loop)
         self._parser: ResponseParser | None = None
-        self._head: RawResponseMessage | None = None
+        self._chunked_body = False  # the current body uses chunked coding
         self._payload: StreamReader | None = None
         self._in_chunk = False
         self._decoder: Decompressor | None = None
-        self._pending: collections.deque[bytes] = collections.deque()
+        # Compressed input waiting for the decoder, made on first use: an
+        # empty deque would cost every idle connection 760 bytes.
+        self._pending: collections.deque[bytes] | None = None
         self._body_ended = False
         self._reading_paused = False
         self._read_timer: ReadTimer | None = None
@@ -440,18 +442,20 @@ class ResponseHandler(asyncio.Protocol):
         # A final answer also ends any wait for 100 Continue (RFC 9110 §10.1.1).
         if self._continue_waiter is not None:
             self._release_continue()
-        self._head = head
+        self._chunked_body = head.chunked
         self._body_ended = False
         self._in_chunk = False
         self._decoder = None
         if bodiless:
             self._payload = None
+            self._total_timer = None
             self._cancel_read_timer()
             self._messages.feed_data((head, EMPTY_PAYLOAD))
             return
         payload = StreamReader(
             self, self._read_bufsize, timer=self._total_timer, loop=self._loop
         )
+        self._total_timer = None  # the stream has it; an idle connection need not
         self._payload = payload
         if self._auto_decompress and head.compression:
             self._decoder = get_decompressor(head.compression)
@@ -489,12 +493,14 @@ class ResponseHandler(asyncio.Protocol):
         payload = self._payload
         if payload is None or payload.exception() is not None:
             return
-        if self._head is not None and self._head.chunked and not self._in_chunk:
+        if self._chunked_body and not self._in_chunk:
             payload.begin_http_chunk_receiving()
             self._in_chunk = True
         if self._decoder is None:
             payload.feed_data(data)
             return
+        if self._pending is None:
+            self._pending = collections.deque()
         self._pending.append(data)
         self._pump()
 
@@ -507,9 +513,10 @@ class ResponseHandler(asyncio.Protocol):
         try:
             while decoder is not None and not self._reading_paused:
                 if decoder.needs_input:
-                    if not self._pending:
+                    pending = self._pending
+                    if not pending:
                         break
-                    data = self._pending.popleft()
+                    data = pending.popleft()
                     if payload.total_compressed_bytes is not None:
                         payload.total_compressed_bytes += len(data)
                 else:
@@ -527,7 +534,7 @@ class ResponseHandler(asyncio.Protocol):
                 self._decoder = None
                 self._cancel_read_timer()
         except ContentEncodingError as exc:
-            self._pending.clear()
+            self._pending = None
             self._should_close = True
             payload.set_exception(
                 ClientPayloadError(f"Response payload is not completed: {exc}"), exc
