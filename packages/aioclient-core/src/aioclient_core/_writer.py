@@ -31,6 +31,12 @@ _COALESCE = 2**16
 
 _Data = bytes | bytearray | memoryview
 
+#: The last request head serialized, with its inputs: keep-alive requests
+#: usually repeat their head exactly, and equal inputs give equal (already
+#: validated) bytes. One entry for the process, not one per connection: idle
+#: connections then hold nothing for it.
+_last_head: tuple[list[tuple[str, str]], str, str, HttpVersion, bytes] | None = None
+
 
 class StreamWriter:
     """Writes one request's head and body to a connection's transport.
@@ -114,18 +120,9 @@ class StreamWriter:
         Raises:
             ValueError: A control character or invalid name would reach the wire.
         """
-        # (``object``: test doubles may stand in for the protocol; they get no cache.)
-        protocol: object = self._protocol
-        if not isinstance(protocol, ResponseHandler):
-            self._pending_head = serialize_request_head(
-                method, target, version, headers
-            )
-            return
-        # Keep-alive requests on one connection usually repeat their head
-        # exactly: equal inputs give equal (already validated) bytes, so reuse
-        # the last head instead of checking and joining it again.
+        global _last_head
         pairs = list(headers.items())
-        last = protocol._last_head
+        last = _last_head
         if (
             last is not None
             and last[0] == pairs
@@ -136,7 +133,7 @@ class StreamWriter:
             self._pending_head = last[4]
             return
         head = serialize_request_head(method, target, version, pairs)
-        protocol._last_head = (pairs, method, target, version, head)
+        _last_head = (pairs, method, target, version, head)
         self._pending_head = head
 
     def send_headers(self) -> None:

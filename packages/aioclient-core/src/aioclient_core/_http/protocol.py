@@ -41,7 +41,6 @@ from ._errors import ContentEncodingError, HttpProcessingError
 from ._models import (
     ChunkEnd,
     Event,
-    HttpVersion,
     MessageEnd,
     RawResponseMessage,
     Upgraded,
@@ -100,10 +99,6 @@ class ResponseHandler(asyncio.Protocol):
         self._read_timer: ReadTimer | None = None
         self._read_timer_settings: tuple[float, float] = (0.0, 0.0)
         self._parser_limits: tuple[int, int, int] = (0, 0, 0)
-        #: The last request head written here, with its inputs (see set_head).
-        self._last_head: (
-            tuple[list[tuple[str, str]], str, str, HttpVersion, bytes] | None
-        ) = None
         self._total_timer: WaitTimer | None = None
         self._read_bufsize = 2**18
         self._auto_decompress = True
