@@ -279,13 +279,16 @@ class StreamReader:
             raise RuntimeError("feed_data after feed_eof")
         if not data:
             return
-        self._buffer.append(data)
+        buffer = self._buffer
+        buffer.append(data)
         self.total_bytes += len(data)
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
-            wake(waiter)
-        if len(self._buffer) > self._high_water and not self._protocol.reading_paused:
+            if not waiter.done():
+                waiter.set_result(None)
+        # (The buffer's size attribute, not len(): this runs for every read.)
+        if buffer._size > self._high_water and not self._protocol.reading_paused:
             self._protocol.pause_reading()
 
     def feed_eof(self) -> None:

@@ -396,6 +396,10 @@ class ResponseHandler(asyncio.Protocol):
             kind = type(event)
             if kind is bytes:
                 self._feed_body(event)  # type: ignore[arg-type]
+            elif kind is ChunkEnd:
+                if self._payload is not None and self._in_chunk:
+                    self._payload.end_http_chunk_receiving()
+                self._in_chunk = False
             elif kind is MessageEnd:
                 self._body_ended = True
                 self._pump()
@@ -486,7 +490,8 @@ class ResponseHandler(asyncio.Protocol):
 
     def _feed_body(self, data: bytes) -> None:
         payload = self._payload
-        if payload is None or payload.exception() is not None:
+        # (The stream's attribute, not its exception() method: once per read.)
+        if payload is None or payload._exception is not None:
             return
         if self._chunked_body and not self._in_chunk:
             payload.begin_http_chunk_receiving()
