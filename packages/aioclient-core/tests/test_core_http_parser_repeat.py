@@ -8,6 +8,8 @@ parser's limits is decided again: the body rules of the method and of
 """
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aioclient_core._http import (
     RESPONSE_PARSERS,
@@ -79,3 +81,51 @@ def test_repeated_chunked_head_keeps_the_trailer_budget(impl: ParserFactory) -> 
     out = run(impl, [head + body], eof=False, limits={"max_headers": 3})
     assert isinstance(out.error, BadHttpMessage)
     assert out.body == b"abc"
+
+
+_NAMES = st.sampled_from(["X-A", "x-b", "Server", "Date", "Connection", "Vary"])
+_VALUES = st.sampled_from(["", "v", " padded\t", "a, b", "close", "keep-alive", "\xe9"])
+
+
+@st.composite
+def _responses(draw: st.DrawFn) -> tuple[bytes, str, bool]:
+    code = draw(st.sampled_from([200, 204, 304, 404, 500]))
+    fields = draw(st.lists(st.tuples(_NAMES, _VALUES), max_size=6))
+    framing = draw(st.sampled_from(["length", "chunked", "none"]))
+    body = b"abc"
+    lines = [f"{name}: {value}".encode() for name, value in fields]
+    if framing == "length":
+        lines.append(b"Content-Length: 3")
+    elif framing == "chunked":
+        lines.append(b"Transfer-Encoding: chunked")
+        body = b"3\r\nabc\r\n0\r\n\r\n"
+    head = b"HTTP/1.1 %d R\r\n" % code + b"".join(line + b"\r\n" for line in lines)
+    method = draw(st.sampled_from(["GET", "HEAD"]))
+    return head + b"\r\n" + body, method, draw(st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    response=_responses(),
+    other_method=st.sampled_from(["GET", "HEAD"]),
+    other_until_eof=st.booleans(),
+)
+def test_repeated_heads_parse_like_fresh_ones(
+    response: tuple[bytes, str, bool], other_method: str, other_until_eof: bool
+) -> None:
+    data, method, until_eof = response
+    for factory in RESPONSE_PARSERS:
+        # A head remembered from another request must not decide this one.
+        run(factory, [data], method=other_method, read_until_eof=other_until_eof)
+        first = run(factory, [data], method=method, read_until_eof=until_eof)
+        again = run(factory, [data], method=method, read_until_eof=until_eof)
+        byte_by_byte = run(
+            factory,
+            [data[i : i + 1] for i in range(len(data))],
+            method=method,
+            read_until_eof=until_eof,
+        )
+        for other in (again, byte_by_byte):
+            assert other.events == first.events
+            assert type(other.error) is type(first.error)
+            assert other.reusable == first.reusable
