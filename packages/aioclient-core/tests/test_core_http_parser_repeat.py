@@ -10,6 +10,7 @@ parser's limits is decided again: the body rules of the method and of
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_core_http_parser import ParserFactory, run
 
 from aioclient_core._http import (
     RESPONSE_PARSERS,
@@ -19,8 +20,6 @@ from aioclient_core._http import (
     RawResponseMessage,
 )
 
-from .test_core_http_parser import ParserFactory, run
-
 
 @pytest.fixture(params=RESPONSE_PARSERS, ids=lambda f: getattr(f, "__name__", "impl"))
 def impl(request: pytest.FixtureRequest) -> ParserFactory:
@@ -28,8 +27,8 @@ def impl(request: pytest.FixtureRequest) -> ParserFactory:
     return factory
 
 
-def _remember(factory: ParserFactory, data: bytes, **kwargs: object) -> None:
-    out = run(factory, [data], eof=False, **kwargs)  # type: ignore[arg-type]
+def _remember(factory: ParserFactory, data: bytes) -> None:
+    out = run(factory, [data], eof=False)
     assert out.error is None
 
 
