@@ -227,7 +227,9 @@ class ChunkedReader:
         while pos < end:
             state = self._state
             if state == _DATA:
-                take = min(self._remaining, end - pos)
+                take = end - pos
+                if take > self._remaining:
+                    take = self._remaining
                 events.append(take_bytes(work, pos, pos + take))
                 pos += take
                 self._remaining -= take

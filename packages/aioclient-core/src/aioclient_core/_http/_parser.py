@@ -286,7 +286,16 @@ class ResponseParser:
         else:
             work = data
         try:
-            pos = self._run(work, events)
+            body = self._body
+            if state == _BODY and work is data and body is not None:
+                # Body bytes with nothing held back (most reads of a large
+                # body): straight to the framing reader.
+                pos = body.feed(data, 0, events)
+                if body.done:
+                    self._end_message(events, body)
+                    pos = self._run(work, events, pos)
+            else:
+                pos = self._run(work, events)
         except HttpProcessingError as exc:
             self._fail(exc, events)
             raise
@@ -345,9 +354,8 @@ class ResponseParser:
         self._fields = None
         self._body = None
 
-    def _run(self, work: Buffer, events: list[Event]) -> int:
-        """Drive the state machine over ``work``; return the consumed offset."""
-        pos = 0
+    def _run(self, work: Buffer, events: list[Event], pos: int = 0) -> int:
+        """Drive the state machine over ``work[pos:]``; return the consumed offset."""
         end = len(work)
         while pos < end:
             state = self._state

@@ -382,6 +382,10 @@ class ResponseHandler(asyncio.Protocol):
     # -- internals ---------------------------------------------------------------
 
     def _handle_events(self, events: list[Event]) -> None:
+        if len(events) == 1 and type(events[0]) is bytes:
+            # Body bytes only: what most reads of a large body produce.
+            self._feed_body(events[0])
+            return
         if (
             len(events) == 3
             and type(events[1]) is bytes
