@@ -373,7 +373,8 @@ class StreamReader:
         Returns:
             The bytes read; ``b""`` only at EOF (or for ``n == 0``).
         """
-        self._raise_if_failed()
+        if self._exception is not None:
+            raise self._exception
         if not n:
             return b""
         if n < 0:
@@ -383,9 +384,11 @@ class StreamReader:
             while block := await self.readany():
                 blocks.append(block)
             return b"".join(blocks)
-        while not self._buffer and not self._eof:
+        # (The buffer's size attribute, not len() or bool(): once per read.)
+        buffer = self._buffer
+        while not buffer._size and not self._eof:
             await self._wait("read")
-        size, low = len(self._buffer), self._low_water
+        size, low = buffer._size, self._low_water
         # This read takes the buffer (under the high-water mark) below the low one.
         if n <= low <= size < low + n and low >= _TRANSPORT_READ and not self._eof:
             await self._refill_before_draining()
@@ -598,7 +601,8 @@ class StreamReader:
         # resume, or nothing would ever arrive.
         if self._protocol.reading_paused:
             self._protocol.resume_reading()
-        self._waiter = waiter = self._get_loop().create_future()
+        loop = self._loop if self._loop is not None else asyncio.get_running_loop()
+        self._waiter = waiter = loop.create_future()
         try:
             if self._timer is None:
                 await waiter
@@ -608,7 +612,8 @@ class StreamReader:
         finally:
             if self._waiter is waiter:
                 self._waiter = None
-        self._raise_if_failed()
+        if self._exception is not None:
+            raise self._exception
 
     async def _refill_before_draining(self) -> None:
         """Let the transport deliver more before a read drains the buffer.
@@ -650,7 +655,7 @@ class StreamReader:
             splits.popleft()
         if (
             self._protocol.reading_paused
-            and len(self._buffer) < self._low_water
+            and self._buffer._size < self._low_water
             and (splits is None or len(splits) < self._low_water_chunks)
         ):
             self._protocol.resume_reading()
