@@ -1002,3 +1002,36 @@ def test_zero_content_length_ends_immediately(impl: ParserFactory) -> None:
     events = parser.feed_data(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
     assert [type(e) for e in events] == [RawResponseMessage, MessageEnd]
     assert parser.reusable
+
+
+@pytest.mark.parametrize(
+    ("size_line", "limits"),
+    [
+        (b"00000000000000000003", {}),  # 20 digits with leading zeros: accepted
+        # A plain line over the line limit (the status line just fits).
+        (b"0000000000000003", {"max_line_size": 15}),
+        (b"8000000000000000", {}),  # 2**63: over the chunk-size limit
+        (b"Ab", {}),  # mixed-case hex
+    ],
+)
+def test_plain_chunk_size_lines_follow_the_general_rules(
+    impl: ParserFactory, size_line: bytes, limits: dict[str, int]
+) -> None:
+    # A whole read takes the shortcut for plain size lines, a byte-per-read
+    # feed the line search: both must accept and refuse the same lines.
+    data = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + size_line
+        + b"\r\n"
+        + b"x" * min(int(size_line, 16), 171)
+        + b"\r\n0\r\n\r\n"
+    )
+    out = run_all_splits(impl, data, eof=False, limits=limits)
+    if size_line == b"8000000000000000":
+        assert isinstance(out.error, TransferEncodingError)
+    elif limits:
+        assert isinstance(out.error, LineTooLong)
+        assert "chunk-size line" in str(out.error)
+    else:
+        assert out.error is None
+        assert out.body == b"x" * int(size_line, 16)

@@ -17,6 +17,7 @@ __all__ = [
     "FIELD_NAME_COLON",
     "FIELD_VALUE_FORBIDDEN",
     "FORBIDDEN_CONTROL",
+    "PLAIN_CHUNK_SIZE_LINE",
     "REQUEST_TARGET",
     "STATUS_LINE",
     "TOKEN",
@@ -105,3 +106,5 @@ CHUNK_SIZE_LINE = re.compile(
         f"([0-9A-Fa-f]+)(?:[ \t]*;[ \t]*{_TOKEN}(?:[ \t]*=[ \t]*{_PARAM_VALUE})?)*"
     ).encode()
 )
+#: The usual chunk-size line with its CRLF: at most 16 hex digits, no extension.
+PLAIN_CHUNK_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})\r\n")

@@ -9,7 +9,7 @@ or trailer) for the next call.
 
 from typing import Protocol
 
-from ._abnf import CHUNK_SIZE_LINE
+from ._abnf import CHUNK_SIZE_LINE, PLAIN_CHUNK_SIZE_LINE
 from ._errors import ContentLengthError, TransferEncodingError, snippet
 from ._fields import BARE_LF, Buffer, FieldBlock, LineFinder
 from ._models import CHUNK_END, Event
@@ -236,6 +236,23 @@ class ChunkedReader:
                 if not self._remaining:
                     self._state = _DATA_CRLF
             elif state == _SIZE:
+                plain = (
+                    PLAIN_CHUNK_SIZE_LINE.match(work, pos)
+                    if self._finder.fresh
+                    else None
+                )
+                if plain is not None:
+                    # The usual line, whole in this read: no line search and no
+                    # extension parsing. Size 0 (trailers follow), a line over
+                    # max_line_size and sizes over the limit take the full path.
+                    size = int(plain.group(1), 16)
+                    if 0 < size <= MAX_CHUNK_SIZE and (
+                        plain.end() - pos - 2 <= self._max_line_size
+                    ):
+                        self._remaining = size
+                        self._state = _DATA
+                        pos = plain.end()
+                        continue
                 line_end = self._finder.find(
                     work, pos, self._max_line_size, "chunk-size line"
                 )
