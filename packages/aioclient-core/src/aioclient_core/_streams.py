@@ -285,8 +285,7 @@ class StreamReader:
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
-            if not waiter.done():
-                waiter.set_result(None)
+            wake(waiter)
         # (The buffer's size attribute, not len(): this runs for every read.)
         if buffer._size > self._high_water and not self._protocol.reading_paused:
             self._protocol.pause_reading()
@@ -373,8 +372,7 @@ class StreamReader:
         Returns:
             The bytes read; ``b""`` only at EOF (or for ``n == 0``).
         """
-        if self._exception is not None:
-            raise self._exception
+        self._raise_if_failed()
         if not n:
             return b""
         if n < 0:
@@ -612,8 +610,7 @@ class StreamReader:
         finally:
             if self._waiter is waiter:
                 self._waiter = None
-        if self._exception is not None:
-            raise self._exception
+        self._raise_if_failed()
 
     async def _refill_before_draining(self) -> None:
         """Let the transport deliver more before a read drains the buffer.

@@ -282,9 +282,9 @@ class RequestDeadline:
         Does nothing when there is no timeout or after :meth:`cancel`.
         """
         timeout = self._timeout
-        # (_enabled() spelled out: this runs on every request.)
-        if self._closed or self._when is not None or timeout is None or timeout <= 0:
+        if self._closed or self._when is not None or not _enabled(timeout):
             return
+        assert timeout is not None  # for mypy; _enabled checked it
         loop = self._loop if self._loop is not None else asyncio.get_running_loop()
         self._loop = loop
         when = self._when = timeout_deadline(

@@ -70,8 +70,8 @@ _ABSENT: list[str] = []  # getall() default for a missing field; never mutated
 _END_KEEP = MessageEnd(EMPTY_TRAILERS, (), False)
 _END_CLOSE = MessageEnd(EMPTY_TRAILERS, (), True)
 
-# How a cached head's body is framed: a Content-Length (> 0), or one of these.
-_NO_BODY, _CHUNKED = -1, -2
+# How a response's body is framed: a Content-Length (> 0), or one of these.
+_NO_BODY, _CHUNKED, _UNTIL_EOF = -1, -2, -3
 _BodyPlan = int
 
 #: The last final head parsed in one go, to recognise it when it comes again
@@ -241,12 +241,7 @@ class ResponseParser:
         self._method = method.upper()
         self._read_until_eof = read_until_eof
         self._interim = 0
-        # _start_head(), spelled out: this runs on every request.
-        self._state = _HEAD
-        self._finder.reset()
-        self._status = None
-        self._fields = None
-        self._body = None
+        self._start_head()
 
     def feed_data(self, data: bytes) -> list[Event]:
         """Parse received bytes.
@@ -495,11 +490,9 @@ class ResponseParser:
             version == HttpVersion10 and "keep-alive" not in options
         )
         tunnel = self._method == "CONNECT" and 200 <= code < 300
-        body: BodyReader | None = None
-        if not tunnel:
-            # RFC 9110 §9.3.6: a client ignores CL/TE in a 2xx to CONNECT.
-            body = self._body_reader(version, code, headers, len(headers))
-        if type(body) is UntilEOFReader:  # (final classes: no isinstance call)
+        # RFC 9110 §9.3.6: a client ignores CL/TE in a 2xx to CONNECT.
+        plan = _NO_BODY if tunnel else self._body_plan(version, code, headers)
+        if plan == _UNTIL_EOF:
             should_close = True
         coding = headers.getall(CONTENT_ENCODING, _ABSENT)
         head = RawResponseMessage(
@@ -510,7 +503,7 @@ class ResponseParser:
             should_close,
             compression(coding) if coding else None,
             "upgrade" in options,
-            type(body) is ChunkedReader,
+            plan == _CHUNKED,
         )
         if code == 101 or tunnel:
             events.append(head)
@@ -524,20 +517,8 @@ class ResponseParser:
                 )
             events.append(InterimResponse(head))
             self._start_head()
-        elif type(body) is UntilEOFReader:
-            events.append(head)
-            self._should_close = True
-            self._body = body
-            self._state = _BODY
         else:
-            plan = (
-                _NO_BODY
-                if body is None
-                else body.length
-                if type(body) is ContentLengthReader
-                else _CHUNKED
-            )
-            if block is not None:
+            if block is not None and plan != _UNTIL_EOF:
                 global _last_head
                 _last_head = (block, self._method, self._read_until_eof, head, plan)
             return self._start_final(work, pos, events, head, plan)
@@ -563,6 +544,9 @@ class ResponseParser:
                 self._max_headers - len(head.headers),
             )
             self._state = _BODY
+        elif plan == _UNTIL_EOF:
+            self._body = UntilEOFReader()
+            self._state = _BODY
         elif len(work) - pos >= plan:
             # The whole body is here too (the usual small response): it is
             # delivered at once, without a pass through the body state.
@@ -575,14 +559,14 @@ class ResponseParser:
             self._state = _BODY
         return pos
 
-    def _body_reader(
-        self,
-        version: HttpVersion,
-        code: int,
-        headers: CIMultiDictProxy[str],
-        header_count: int,
-    ) -> BodyReader | None:
-        """Validate length fields and pick the framing reader (RFC 9112 §6.3)."""
+    def _body_plan(
+        self, version: HttpVersion, code: int, headers: CIMultiDictProxy[str]
+    ) -> _BodyPlan:
+        """Validate length fields and choose the body framing (RFC 9112 §6.3).
+
+        Returns:
+            The body's length, or ``_NO_BODY``, ``_CHUNKED`` or ``_UNTIL_EOF``.
+        """
         te = headers.getall(TRANSFER_ENCODING, _ABSENT)
         cl = headers.getall(CONTENT_LENGTH, _ABSENT)
         if te and cl:
@@ -596,18 +580,13 @@ class ResponseParser:
         codings = transfer_codings(te) if te else []
         length = content_length(cl) if cl else None
         if code < 200 or code in (204, 304) or self._method == "HEAD":
-            return None  # rule 1: never a body, whatever the fields say
+            return _NO_BODY  # rule 1: never a body, whatever the fields say
         if codings:
-            if codings[-1] == "chunked":
-                return ChunkedReader(
-                    self._max_line_size,
-                    self._max_field_size,
-                    self._max_headers - header_count,
-                )
-            return UntilEOFReader()  # rule 4: final coding is not chunked
+            # Rule 4: a final coding other than chunked runs until the close.
+            return _CHUNKED if codings[-1] == "chunked" else _UNTIL_EOF
         if length is not None:
-            return ContentLengthReader(length) if length else None
-        return UntilEOFReader() if self._read_until_eof else None
+            return length or _NO_BODY
+        return _UNTIL_EOF if self._read_until_eof else _NO_BODY
 
     def _end_message(self, events: list[Event], body: BodyReader | None) -> None:
         """Emit ``MessageEnd`` and wait for the next request."""

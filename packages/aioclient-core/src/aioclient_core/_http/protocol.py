@@ -400,10 +400,6 @@ class ResponseHandler(asyncio.Protocol):
             kind = type(event)
             if kind is bytes:
                 self._feed_body(event)  # type: ignore[arg-type]
-            elif kind is ChunkEnd:
-                if self._payload is not None and self._in_chunk:
-                    self._payload.end_http_chunk_receiving()
-                self._in_chunk = False
             elif kind is MessageEnd:
                 self._body_ended = True
                 self._pump()
