@@ -25,6 +25,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, cast
 
+from .._allocator import settle_allocator
 from .._dataqueue import DataQueue
 from .._empty_stream import EMPTY_PAYLOAD
 from .._exceptions import (
@@ -81,6 +82,7 @@ class ResponseHandler(asyncio.Protocol):
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        settle_allocator()  # once per process: see _allocator
         self._loop = loop
         self.transport: asyncio.Transport | None = None
         #: Resolved once the connection is lost.
