@@ -17,11 +17,7 @@ from aioclient_core._exceptions import (
 )
 from aioclient_core._http import protocol as protocol_module
 from aioclient_core._http._errors import BadStatusLine, HttpProcessingError
-from aioclient_core._http.protocol import (
-    BufferedResponseHandler,
-    ResponseHandler,
-    handler_class,
-)
+from aioclient_core._http.protocol import ResponseHandler
 
 
 class FakeTransport(asyncio.Transport):
@@ -78,42 +74,6 @@ async def test_body_split_across_reads() -> None:
     _, body = await protocol.read()
     assert await body.read() == b"hello"
     assert not protocol.should_close
-
-
-def _receive(protocol: BufferedResponseHandler, data: bytes) -> None:
-    """Deliver ``data`` the way a transport does for a buffered protocol."""
-    buffer = protocol.get_buffer(-1)
-    assert len(buffer) >= len(data)
-    buffer[: len(data)] = data
-    protocol.buffer_updated(len(data))
-
-
-def buffered() -> BufferedResponseHandler:
-    protocol = BufferedResponseHandler(asyncio.get_running_loop())
-    protocol.connection_made(FakeTransport())
-    protocol.set_response_params()
-    return protocol
-
-
-async def test_buffered_reads_are_copied_before_the_buffer_is_reused() -> None:
-    # Every connection of a thread reads into one shared buffer: what one
-    # connection received must survive the next connection's read.
-    first, second = buffered(), buffered()
-    _receive(first, OK_HEAD + b"hel")
-    _receive(second, OK_HEAD + b"XXXXX")
-    _receive(first, b"lo")
-    (_, body1), (_, body2) = await first.read(), await second.read()
-    assert await body1.read() == b"hello"
-    assert await body2.read() == b"XXXXX"
-
-
-async def test_asyncio_loops_get_the_buffered_handler() -> None:
-    loop = asyncio.get_running_loop()
-    assert handler_class(loop) is BufferedResponseHandler
-    assert isinstance(BufferedResponseHandler(loop), asyncio.BufferedProtocol)
-    # Other loops (uvloop) copy from a buffer of their own: plain protocol.
-    assert handler_class(object()) is ResponseHandler  # type: ignore[arg-type]
-    assert not isinstance(ResponseHandler(loop), asyncio.BufferedProtocol)
 
 
 async def test_whole_response_in_a_coding_without_decoder_fails_the_body(

@@ -15,12 +15,13 @@ block made no such round trips.
 
 :func:`settle_allocator` makes that the normal case by allocating and freeing
 one block of :data:`SETTLE_BLOCK` bytes, once per process. While the threshold
-is below that size, the block is calloc'ed and memory-mapped, so no page of it is
-touched and the cost is one ``mmap``/``munmap`` pair. Afterwards glibc serves blocks under 1 MiB from
-the heap and keeps up to 2 MiB of freed heap for reuse. The threshold only ever
-rises, and glibc leaves it alone when the program fixed it (``mallopt`` or the
-``MALLOC_MMAP_THRESHOLD_`` environment variable), so an explicit setting always
-wins. With other allocators this is an allocation and a free, nothing more.
+is below that size, the block is calloc'ed and memory-mapped, so no page of it
+is touched and the cost is one ``mmap``/``munmap`` pair. Afterwards glibc
+serves blocks under 1 MiB from the heap and keeps up to 2 MiB of freed heap for
+reuse. The threshold only ever rises, and glibc leaves it alone when the
+program fixed it (``mallopt`` or the ``MALLOC_MMAP_THRESHOLD_`` environment
+variable), so an explicit setting always wins. With other allocators this is
+an allocation and a free, nothing more.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from .._exceptions import (
     InvalidUrlClientError,
     ServerFingerprintMismatch,
 )
-from .._http.protocol import ResponseHandler, handler_class
+from .._http.protocol import ResponseHandler
 from .._resolver import AbstractResolver, DefaultResolver, ResolveResult
 from .._sentinel import SENTINEL, Sentinel
 from .._timeouts import ClientTimeout, ceil_timeout
@@ -148,7 +148,7 @@ class TCPConnector(BaseConnector):
         self._interleave = interleave
         self._socket_factory = socket_factory
         self._factory: Callable[[], ResponseHandler] = functools.partial(
-            handler_class(self._loop), self._loop
+            ResponseHandler, self._loop
         )
 
     @property

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 
 from .._exceptions import ClientConnectorError, UnixClientConnectorError
-from .._http.protocol import ResponseHandler, handler_class
+from .._http.protocol import ResponseHandler
 from .._sentinel import SENTINEL, Sentinel
 from .._timeouts import ClientTimeout, ceil_timeout
 from ._base import BaseConnector
@@ -44,7 +44,7 @@ class _PathConnector(BaseConnector):
         )
         self._path = os.fspath(path)
         self._factory: Callable[[], ResponseHandler] = functools.partial(
-            handler_class(self._loop), self._loop
+            ResponseHandler, self._loop
         )
 
     @property

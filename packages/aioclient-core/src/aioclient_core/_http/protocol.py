@@ -21,7 +21,6 @@ import asyncio
 import collections
 import contextlib
 import socket
-import threading
 from collections.abc import Coroutine
 from typing import Any, cast
 
@@ -48,27 +47,9 @@ from ._models import (
 )
 from ._parser import ResponseParser
 
-__all__ = ["BufferedResponseHandler", "ResponseHandler", "handler_class"]
+__all__ = ["ResponseHandler"]
 
 _Message = tuple[RawResponseMessage, StreamReader]
-
-#: Size of the receive buffer: what asyncio's selector transport reads at once.
-RECV_BUFFER_SIZE = 256 * 1024
-
-_recv_buffers = threading.local()
-
-
-def _thread_recv_buffer() -> memoryview:
-    """Return this thread's receive buffer, shared by all its connections.
-
-    Sharing is safe because a transport fills the buffer and hands it over in
-    one synchronous step (``get_buffer`` then ``buffer_updated``), and
-    every loop in a thread runs those steps one after another.
-    """
-    view: memoryview | None = getattr(_recv_buffers, "view", None)
-    if view is None:
-        view = _recv_buffers.view = memoryview(bytearray(RECV_BUFFER_SIZE))
-    return view
 
 
 class ResponseHandler(asyncio.Protocol):
@@ -573,36 +554,3 @@ class ResponseHandler(asyncio.Protocol):
     def _cancel_read_timer(self) -> None:
         if self._read_timer is not None:
             self._read_timer.cancel()
-
-
-class BufferedResponseHandler(ResponseHandler, asyncio.BufferedProtocol):
-    """A :class:`ResponseHandler` that reads into this thread's receive buffer.
-
-    For asyncio's own loops. Left to itself, their transport allocates up to
-    256 KiB for every read and then shrinks the result; with glibc that
-    allocation can fall to an mmap/mremap/munmap round trip per read,
-    depending only on the heap's state, which cost small keep-alive requests
-    up to 20% from one process start to the next. Reading into one
-    long-lived buffer and copying out the bytes that arrived does not depend
-    on the allocator. (uvloop already reads into a buffer of its own and
-    copies out in C; there the plain :class:`ResponseHandler` is cheaper.)
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        super().__init__(loop)
-        self._recv_buffer = _thread_recv_buffer()
-
-    def get_buffer(self, sizehint: int) -> memoryview:
-        """Lend the transport this thread's receive buffer."""
-        return self._recv_buffer
-
-    def buffer_updated(self, nbytes: int) -> None:
-        """Copy what the transport wrote into the buffer out, then parse it."""
-        self.data_received(bytes(self._recv_buffer[:nbytes]))
-
-
-def handler_class(loop: asyncio.AbstractEventLoop) -> type[ResponseHandler]:
-    """The protocol class for connections on ``loop`` (see BufferedResponseHandler)."""
-    if isinstance(loop, asyncio.BaseEventLoop):
-        return BufferedResponseHandler
-    return ResponseHandler
