@@ -15,7 +15,7 @@ import textwrap
 import pytest
 
 # A fresh interpreter prints how many memory-mapped blocks glibc used while a
-# 512 KiB bytes object was alive: 1 while the threshold is still at its 128 KiB
+# 2 MiB bytes object was alive: 1 while the threshold is still at its 128 KiB
 # default, 0 once blocks of that size come from the heap.
 _PROBE = textwrap.dedent(
     """
@@ -37,7 +37,7 @@ _PROBE = textwrap.dedent(
         from aioclient_core._http.protocol import ResponseHandler
         ResponseHandler(asyncio.new_event_loop())
     before = libc.mallinfo2().hblks
-    block = bytes(512 * 1024)
+    block = bytes(2 * 2**20)
     print(libc.mallinfo2().hblks - before)
     """
 )
@@ -57,7 +57,7 @@ def _mapped_blocks(mode: str) -> int:
 
 @pytest.fixture(scope="module")
 def glibc_default_threshold() -> None:
-    """Skip unless a fresh interpreter maps a 512 KiB block (glibc defaults)."""
+    """Skip unless a fresh interpreter maps a 2 MiB block (glibc defaults)."""
     if not sys.platform.startswith("linux"):
         pytest.skip("glibc malloc only")
     try:
@@ -70,7 +70,7 @@ def glibc_default_threshold() -> None:
 
 @pytest.mark.usefixtures("glibc_default_threshold")
 @pytest.mark.parametrize("mode", ["settle", "connection"])
-def test_blocks_under_one_mib_come_from_the_heap_once_settled(mode: str) -> None:
-    # The download buffers (256 KiB reads, up to ~1 MiB buffered) are then
+def test_blocks_of_a_few_mib_come_from_the_heap_once_settled(mode: str) -> None:
+    # Read buffers, body buffers and a 1 MiB body joined by read() are then
     # reused from the heap instead of being mapped or trimmed and faulted in.
     assert _mapped_blocks(mode) == 0
