@@ -348,8 +348,10 @@ class StreamReader:
         splits.append(self.total_bytes)
         if len(splits) > self._high_water_chunks and not self._protocol.reading_paused:
             self._protocol.pause_reading()
-        waiter, self._waiter = self._waiter, None
-        wake(waiter)
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            wake(waiter)
 
     def unread_data(self, data: bytes) -> None:
         """Push *data* back to the front of the buffer (deprecated).

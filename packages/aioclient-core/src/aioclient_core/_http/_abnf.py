@@ -17,6 +17,7 @@ __all__ = [
     "FIELD_NAME_COLON",
     "FIELD_VALUE_FORBIDDEN",
     "FORBIDDEN_CONTROL",
+    "PLAIN_CHUNK_BOUNDARY",
     "PLAIN_CHUNK_SIZE_LINE",
     "REQUEST_TARGET",
     "STATUS_LINE",
@@ -108,3 +109,5 @@ CHUNK_SIZE_LINE = re.compile(
 )
 #: The usual chunk-size line with its CRLF: at most 16 hex digits, no extension.
 PLAIN_CHUNK_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})\r\n")
+#: The CRLF ending a chunk's data followed by such a line (the next chunk's size).
+PLAIN_CHUNK_BOUNDARY = re.compile(rb"\r\n([0-9A-Fa-f]{1,16})\r\n")

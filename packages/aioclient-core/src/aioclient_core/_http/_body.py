@@ -9,7 +9,7 @@ or trailer) for the next call.
 
 from typing import Protocol
 
-from ._abnf import CHUNK_SIZE_LINE, PLAIN_CHUNK_SIZE_LINE
+from ._abnf import CHUNK_SIZE_LINE, PLAIN_CHUNK_BOUNDARY, PLAIN_CHUNK_SIZE_LINE
 from ._errors import ContentLengthError, TransferEncodingError, snippet
 from ._fields import BARE_LF, Buffer, FieldBlock, LineFinder
 from ._models import CHUNK_END, Event
@@ -227,14 +227,28 @@ class ChunkedReader:
         while pos < end:
             state = self._state
             if state == _DATA:
+                remaining = self._remaining
                 take = end - pos
-                if take > self._remaining:
-                    take = self._remaining
-                events.append(take_bytes(work, pos, pos + take))
-                pos += take
-                self._remaining -= take
-                if not self._remaining:
-                    self._state = _DATA_CRLF
+                if take < remaining:
+                    events.append(take_bytes(work, pos, end))
+                    self._remaining = remaining - take
+                    return end
+                events.append(take_bytes(work, pos, pos + remaining))
+                pos += remaining
+                self._remaining = 0
+                self._state = _DATA_CRLF
+                # The usual boundary, whole in this read: the CRLF and the next
+                # plain size line in one match, under the same limits as below.
+                plain = PLAIN_CHUNK_BOUNDARY.match(work, pos)
+                if plain is not None:
+                    size = int(plain.group(1), 16)
+                    if 0 < size <= MAX_CHUNK_SIZE and (
+                        plain.end() - pos - 4 <= self._max_line_size
+                    ):
+                        events.append(CHUNK_END)
+                        self._remaining = size
+                        self._state = _DATA
+                        pos = plain.end()
             elif state == _SIZE:
                 plain = (
                     PLAIN_CHUNK_SIZE_LINE.match(work, pos)

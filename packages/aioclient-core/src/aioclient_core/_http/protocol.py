@@ -383,6 +383,8 @@ class ResponseHandler(asyncio.Protocol):
             kind = type(event)
             if kind is bytes:
                 self._feed_body(event)  # type: ignore[arg-type]
+            elif kind is ChunkEnd:
+                self._end_chunk()
             elif kind is MessageEnd:
                 self._body_ended = True
                 self._pump()
@@ -403,9 +405,7 @@ class ResponseHandler(asyncio.Protocol):
             )
             self._start_body(event, bodiless=bodiless)
         elif isinstance(event, ChunkEnd):
-            if self._payload is not None and self._in_chunk:
-                self._payload.end_http_chunk_receiving()
-            self._in_chunk = False
+            self._end_chunk()
         elif isinstance(event, MessageEnd):
             self._body_ended = True
             self._pump()
@@ -414,6 +414,11 @@ class ResponseHandler(asyncio.Protocol):
             self._tail += event.data
         elif event.head.code == 100:  # an InterimResponse
             self._release_continue()
+
+    def _end_chunk(self) -> None:
+        if self._payload is not None and self._in_chunk:
+            self._payload.end_http_chunk_receiving()
+        self._in_chunk = False
 
     def _release_continue(self) -> None:
         waiter, self._continue_waiter = self._continue_waiter, None
