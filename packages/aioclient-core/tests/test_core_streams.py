@@ -589,6 +589,7 @@ async def test_data_queue_order_len_and_eof() -> None:
     assert not queue.at_eof()
     assert await queue.read() == "a"
     assert await queue.read() == "b"
+    assert len(queue) == 0
     assert queue.at_eof()
     with pytest.raises(EofStream):
         await queue.read()
