@@ -54,10 +54,6 @@ _log = logging.getLogger(__name__)
 
 #: The default ``limit`` (aiohttp's ``read_bufsize`` default, 256 KiB).
 DEFAULT_LIMIT: Final = 2**18
-#: The most asyncio's and uvloop's transports read at once. A read landing while
-#: ``limit`` bytes are still buffered keeps the buffer within ``3 * limit`` only
-#: when ``limit`` is at least this big (see ``_refill_before_draining``).
-_TRANSPORT_READ: Final = 2**18
 
 _UNREAD_DEPRECATED: Final = (
     "unread_data() is deprecated and will be removed in future releases (#3260)"
@@ -388,10 +384,6 @@ class StreamReader:
         buffer = self._buffer
         while not buffer._size and not self._eof:
             await self._wait("read")
-        size, low = buffer._size, self._low_water
-        # This read takes the buffer (under the high-water mark) below the low one.
-        if n <= low <= size < low + n and low >= _TRANSPORT_READ and not self._eof:
-            await self._refill_before_draining()
         return self._read_nowait(n)
 
     async def readany(self) -> bytes:
@@ -613,34 +605,6 @@ class StreamReader:
             if self._waiter is waiter:
                 self._waiter = None
         self._raise_if_failed()
-
-    async def _refill_before_draining(self) -> None:
-        """Let the transport deliver more before a read drains the buffer.
-
-        A reader that finds data buffered never yields, so a consumer that is
-        behind would drain the buffer to empty between two network reads, and
-        every burst of reads (up to the high-water mark plus one read) would be
-        allocated after the previous one was freed whole: glibc then gives the
-        memory back and faults it in again on each cycle, which was most of a
-        download's CPU on uvloop (256 KiB reads). Yielding once as the buffer
-        crosses the low-water mark lets new data arrive while the last bytes
-        are still held, so the allocator reuses freed memory instead.
-
-        Called only on that crossing (so a consumer that keeps up never pays
-        for it), for reads of at most the low-water mark, and only when that
-        mark is at least one transport read: what arrives during the yield then
-        keeps the buffer within three times the mark (a smaller mark, or a
-        bigger read, keeps the old drain-then-read rhythm).
-        Nothing is consumed before the yield, so a cancellation here loses no
-        data; resuming here is what the read would do anyway, and the next feed
-        still pauses above the high-water mark.
-        """
-        if self._protocol.reading_paused:
-            splits = self._http_chunk_splits
-            if splits is not None and len(splits) >= self._low_water_chunks:
-                return  # too many chunk ends buffered: stay paused
-            self._protocol.resume_reading()
-        await asyncio.sleep(0)
 
     def _read_nowait_chunk(self, n: int) -> bytes:
         """Consume up to *n* bytes (``-1``: no limit) from the first chunk."""
