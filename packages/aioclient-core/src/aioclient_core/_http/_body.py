@@ -89,6 +89,11 @@ class ContentLengthReader:
         return self._remaining == 0
 
     @property
+    def remaining(self) -> int:
+        """Body bytes not delivered yet."""
+        return self._remaining
+
+    @property
     def raw_trailers(self) -> list[tuple[bytes, bytes]]:
         """Always empty: only chunked bodies have trailers."""
         return []

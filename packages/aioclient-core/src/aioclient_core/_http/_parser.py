@@ -101,6 +101,11 @@ class ResponseParserInterface(Protocol):
         """Events produced by the call that raised, before the error."""
         ...
 
+    @property
+    def body_remaining(self) -> int | None:
+        """Body bytes still to come of a ``Content-Length`` body, else None."""
+        ...
+
     def expect_response(self, method: str, *, read_until_eof: bool = True) -> None:
         """Announce the request whose response comes next."""
         ...
@@ -208,6 +213,17 @@ class ResponseParser:
     def events_before_error(self) -> list[Event]:
         """Events the failing call produced before it raised (else empty)."""
         return self._events_before_error
+
+    @property
+    def body_remaining(self) -> int | None:
+        """Body bytes still to come while a ``Content-Length`` body is read.
+
+        None for any other framing and between bodies.
+        """
+        body = self._body
+        if self._state == _BODY and type(body) is ContentLengthReader:
+            return body.remaining
+        return None
 
     def expect_response(self, method: str, *, read_until_eof: bool = True) -> None:
         """Announce the request whose response is parsed next.

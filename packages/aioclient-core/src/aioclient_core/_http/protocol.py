@@ -36,6 +36,8 @@ from .._exceptions import (
 )
 from .._streams import StreamReader
 from .._timeouts import ReadTimer, WaitTimer
+from ._batching import BATCH_MIN_BODY, ReceiveBatching
+from ._batching import SUPPORTED as BATCHING_SUPPORTED
 from ._decompress import DEFAULT_MAX_STEP, Decompressor, get_decompressor
 from ._errors import ContentEncodingError, HttpProcessingError
 from ._models import (
@@ -78,6 +80,8 @@ class ResponseHandler(asyncio.Protocol):
         # empty deque would cost every idle connection 760 bytes.
         self._pending: collections.deque[bytes] | None = None
         self._body_ended = False
+        # Fewer wake-ups while a large Content-Length body streams (Linux).
+        self._batching: ReceiveBatching | None = None
         self._reading_paused = False
         self._read_timer: ReadTimer | None = None
         self._read_timer_settings: tuple[float, float] = (0.0, 0.0)
@@ -328,6 +332,11 @@ class ResponseHandler(asyncio.Protocol):
             self._fail(exc)
             return
         self._handle_events(events)
+        batching = self._batching
+        if batching is not None:
+            batching.update(self._parser.body_remaining)
+            if batching.finished:
+                self._batching = None
 
     def eof_received(self) -> bool:
         """Let the transport close: HTTP/1.1 has no use for a half-open socket."""
@@ -336,6 +345,9 @@ class ResponseHandler(asyncio.Protocol):
     def connection_lost(self, exc: BaseException | None) -> None:
         """Finish or fail the response in progress."""
         self._cancel_read_timer()
+        if self._batching is not None:
+            self._batching.stop(reset=False)  # the socket is gone
+            self._batching = None
         self.transport = None
         self._should_close = True
         if not self.closed.done():
@@ -439,6 +451,8 @@ class ResponseHandler(asyncio.Protocol):
             self._cancel_read_timer()
             self._messages.feed_data((head, EMPTY_PAYLOAD))
             return
+        if BATCHING_SUPPORTED and not head.chunked:
+            self._start_batching()
         payload = StreamReader(
             self, self._read_bufsize, timer=self._total_timer, loop=self._loop
         )
@@ -456,6 +470,24 @@ class ResponseHandler(asyncio.Protocol):
             else:
                 payload.total_compressed_bytes = 0
         self._messages.feed_data((head, payload))
+
+    def _start_batching(self) -> None:
+        """Prepare the low-water mark for a large body on a plain TCP socket."""
+        if self._batching is not None:
+            self._batching.stop()
+            self._batching = None
+        remaining = self._parser.body_remaining if self._parser is not None else None
+        transport = self.transport
+        if remaining is None or remaining < BATCH_MIN_BODY or transport is None:
+            return
+        sock = transport.get_extra_info("socket")
+        if (
+            sock is None
+            or sock.family not in (socket.AF_INET, socket.AF_INET6)
+            or transport.get_extra_info("sslcontext") is not None
+        ):
+            return
+        self._batching = ReceiveBatching(sock, self._loop, lambda: self._reading_paused)
 
     def _deliver_whole(self, head: RawResponseMessage, body: bytes) -> None:
         """Deliver a response whose head, whole body and end arrived together."""
