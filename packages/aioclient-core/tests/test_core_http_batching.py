@@ -245,3 +245,31 @@ async def test_a_stalling_server_still_gets_its_bytes_through() -> None:
         assert engaged, "the mark was never set: this test would prove nothing"
         resume.set()
         assert received + len(await response.read()) == len(BODY)
+
+
+class FakeTransport(asyncio.Transport):
+    """Answers get_extra_info for a socket and, optionally, a TLS context."""
+
+    def __init__(self, sock: Any, tls: bool = False) -> None:
+        super().__init__()
+        self._extra = {"socket": sock, "sslcontext": object() if tls else None}
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._extra.get(name, default)
+
+
+@pytest.mark.skipif(not _batching.SUPPORTED, reason="Linux 4.18+ only")
+async def test_only_large_bodies_on_plain_tcp_sockets_get_a_batching() -> None:
+    loop = asyncio.get_running_loop()
+
+    def make(transport: Any, remaining: int | None) -> ReceiveBatching | None:
+        return ReceiveBatching.for_body(transport, loop, remaining, lambda: False)
+
+    with socket.socket() as tcp, socket.socket(socket.AF_UNIX) as unix:
+        assert make(FakeTransport(tcp), BATCH_MIN_BODY) is not None
+        assert make(FakeTransport(tcp), BATCH_MIN_BODY - 1) is None
+        assert make(FakeTransport(tcp), None) is None  # chunked or until close
+        assert make(FakeTransport(tcp, tls=True), BATCH_MIN_BODY) is None
+        assert make(FakeTransport(unix), BATCH_MIN_BODY) is None
+        assert make(FakeTransport(None), BATCH_MIN_BODY) is None
+        assert make(None, BATCH_MIN_BODY) is None

@@ -96,6 +96,39 @@ class ReceiveBatching:
         self._reads = 0
         self._guard: asyncio.TimerHandle | None = None
 
+    @classmethod
+    def for_body(
+        cls,
+        transport: asyncio.BaseTransport | None,
+        loop: asyncio.AbstractEventLoop,
+        remaining: int | None,
+        reading_paused: Callable[[], bool],
+    ) -> ReceiveBatching | None:
+        """A batching for a body starting on ``transport``, if it may use one.
+
+        Args:
+            transport: The connection's transport.
+            loop: As for the constructor.
+            remaining: Body bytes still to come (None unless ``Content-Length``).
+            reading_paused: As for the constructor.
+
+        Returns:
+            None unless the platform supports the mark, enough of a
+            ``Content-Length`` body remains, and the transport is plain TCP.
+        """
+        if (
+            not SUPPORTED
+            or remaining is None
+            or remaining < BATCH_MIN_BODY
+            or transport is None
+            or transport.get_extra_info("sslcontext") is not None
+        ):
+            return None
+        sock = transport.get_extra_info("socket")
+        if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+            return None
+        return cls(sock, loop, reading_paused)
+
     @property
     def active(self) -> bool:
         """Whether the mark is set now."""

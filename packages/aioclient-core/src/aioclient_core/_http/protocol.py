@@ -36,8 +36,7 @@ from .._exceptions import (
 )
 from .._streams import StreamReader
 from .._timeouts import ReadTimer, WaitTimer
-from ._batching import BATCH_MIN_BODY, ReceiveBatching
-from ._batching import SUPPORTED as BATCHING_SUPPORTED
+from ._batching import ReceiveBatching
 from ._decompress import DEFAULT_MAX_STEP, Decompressor, get_decompressor
 from ._errors import ContentEncodingError, HttpProcessingError
 from ._models import (
@@ -451,7 +450,7 @@ class ResponseHandler(asyncio.Protocol):
             self._cancel_read_timer()
             self._messages.feed_data((head, EMPTY_PAYLOAD))
             return
-        if BATCHING_SUPPORTED and not head.chunked:
+        if not head.chunked:
             self._start_batching()
         payload = StreamReader(
             self, self._read_bufsize, timer=self._total_timer, loop=self._loop
@@ -472,22 +471,13 @@ class ResponseHandler(asyncio.Protocol):
         self._messages.feed_data((head, payload))
 
     def _start_batching(self) -> None:
-        """Prepare the low-water mark for a large body on a plain TCP socket."""
+        """Prepare the low-water mark for a large body (see ``_batching``)."""
         if self._batching is not None:
             self._batching.stop()
-            self._batching = None
         remaining = self._parser.body_remaining if self._parser is not None else None
-        transport = self.transport
-        if remaining is None or remaining < BATCH_MIN_BODY or transport is None:
-            return
-        sock = transport.get_extra_info("socket")
-        if (
-            sock is None
-            or sock.family not in (socket.AF_INET, socket.AF_INET6)
-            or transport.get_extra_info("sslcontext") is not None
-        ):
-            return
-        self._batching = ReceiveBatching(sock, self._loop, lambda: self._reading_paused)
+        self._batching = ReceiveBatching.for_body(
+            self.transport, self._loop, remaining, lambda: self._reading_paused
+        )
 
     def _deliver_whole(self, head: RawResponseMessage, body: bytes) -> None:
         """Deliver a response whose head, whole body and end arrived together."""
