@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from aioclient_core import ClientSession, ClientTimeout
+from aioclient_core import ClientPayloadError, ClientSession, ClientTimeout
 from aioclient_core._http import _batching
 from aioclient_core._http._batching import (
     BATCH_MIN_BODY,
@@ -273,3 +273,37 @@ async def test_only_large_bodies_on_plain_tcp_sockets_get_a_batching() -> None:
         assert make(FakeTransport(unix), BATCH_MIN_BODY) is None
         assert make(FakeTransport(None), BATCH_MIN_BODY) is None
         assert make(None, BATCH_MIN_BODY) is None
+
+
+@real_socket
+async def test_a_server_closing_mid_body_fails_the_body_at_once() -> None:
+    # The close must reach the reader even while the mark is set and fewer
+    # bytes than the mark are waiting.
+    head = 4 * 2**20
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(BODY))
+        writer.write(BODY[: head + 1000])
+        await writer.drain()
+
+    timeout = ClientTimeout(total=5)
+    async with (
+        serve(handler) as (url, _),
+        ClientSession(timeout=timeout) as session,
+        session.get(url) as response,
+    ):
+        received, engaged = 0, False
+
+        async def read_all() -> None:
+            nonlocal received, engaged
+            while chunk := await response.content.readany():
+                received += len(chunk)
+                engaged |= mark_set(response)
+
+        with pytest.raises(ClientPayloadError, match="Not enough data"):
+            await read_all()
+        assert engaged, "the mark was never set: this test would prove nothing"
+        assert received == head + 1000
