@@ -37,11 +37,6 @@ class ChunkBuffer:
     def __bool__(self) -> bool:
         return self._size > 0
 
-    @property
-    def chunk_count(self) -> int:
-        """Number of chunks holding unread bytes."""
-        return len(self._chunks)
-
     def append(self, data: bytes) -> None:
         """Add *data* at the end (empty data is ignored).
 

@@ -593,8 +593,7 @@ class StreamReader:
         # resume, or nothing would ever arrive.
         if self._protocol.reading_paused:
             self._protocol.resume_reading()
-        loop = self._loop if self._loop is not None else asyncio.get_running_loop()
-        self._waiter = waiter = loop.create_future()
+        self._waiter = waiter = self._get_loop().create_future()
         try:
             if self._timer is None:
                 await waiter

@@ -436,7 +436,9 @@ class ResponseHandler(asyncio.Protocol):
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    def _start_body(self, head: RawResponseMessage, *, bodiless: bool) -> None:
+    def _start_body(
+        self, head: RawResponseMessage, *, bodiless: bool, whole: bool = False
+    ) -> None:
         # A final answer also ends any wait for 100 Continue (RFC 9110 §10.1.1).
         if self._continue_waiter is not None:
             self._release_continue()
@@ -450,7 +452,7 @@ class ResponseHandler(asyncio.Protocol):
             self._cancel_read_timer()
             self._messages.feed_data((head, EMPTY_PAYLOAD))
             return
-        if not head.chunked:
+        if not (head.chunked or whole):  # (a body already whole needs no mark)
             self._start_batching()
         payload = StreamReader(
             self, self._read_bufsize, timer=self._total_timer, loop=self._loop
@@ -481,7 +483,7 @@ class ResponseHandler(asyncio.Protocol):
 
     def _deliver_whole(self, head: RawResponseMessage, body: bytes) -> None:
         """Deliver a response whose head, whole body and end arrived together."""
-        self._start_body(head, bodiless=False)
+        self._start_body(head, bodiless=False, whole=True)
         payload = self._payload
         if (
             payload is None
