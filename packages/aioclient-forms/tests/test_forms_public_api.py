@@ -17,6 +17,7 @@ EXPECTED = [
     "BytesIOPayload",
     "BytesPayload",
     "ContentReader",
+    "FileSender",
     "FormData",
     "IOBasePayload",
     "JsonBytesPayload",

@@ -6,13 +6,15 @@ Body bytes go out in slices of at most :data:`WRITE_SLICE` bytes, as views of
 the caller's buffer, waiting for the transport to drain between slices: a large
 ``bytes`` body is never copied whole, and a slow server slows the upload down
 instead of filling memory (security category 11). Chunked framing (RFC 9112
-§7.1) and request compression are applied on the way out.
+§7.1) and request compression are applied on the way out. A file body may
+instead go to the kernel whole with ``sendfile`` (:meth:`StreamWriter.send_file`).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
+from typing import IO
 
 from ._exceptions import ClientConnectionResetError
 from ._http._decompress import ZLibCompressor
@@ -36,6 +38,10 @@ _Data = bytes | bytearray | memoryview
 #: validated) bytes. One entry for the process, not one per connection: idle
 #: connections then hold nothing for it.
 _last_head: tuple[list[tuple[str, str]], str, str, HttpVersion, bytes] | None = None
+
+#: Event loop classes found not to implement ``loop.sendfile`` (uvloop's loop
+#: raises NotImplementedError): asked once per class, not once per body.
+_no_sendfile_loops: set[type[asyncio.AbstractEventLoop]] = set()
 
 
 class StreamWriter:
@@ -160,6 +166,54 @@ class StreamWriter:
                 await self._drain_if_needed()
         if self._on_chunk_sent is not None:
             await _maybe_await(self._on_chunk_sent(bytes(chunk)))
+
+    async def send_file(self, file: IO[bytes], offset: int, count: int) -> bool:
+        """Send ``count`` bytes of ``file`` from ``offset`` with ``loop.sendfile``.
+
+        The kernel copies the file to the socket; nothing passes through
+        Python. Only for a body sent as is: not chunked, not compressed, with
+        no ``on_request_chunk_sent`` trace (it needs the bytes), over plain TCP
+        (not TLS), on an event loop that implements ``sendfile`` (the default
+        loop does; uvloop does not).
+
+        Args:
+            file: A regular file open for binary reading (its position is not used).
+            offset: Where the bytes start in the file.
+            count: How many bytes to send.
+
+        Returns:
+            ``True`` once the bytes were sent; ``False`` when this body cannot
+            go this way (then none of the file was sent and the caller writes it).
+
+        Raises:
+            ClientConnectionResetError: The connection is already closing.
+            OSError: The connection failed during the transfer.
+        """
+        loop = self._loop
+        if (
+            self._compressor is not None
+            or self._chunked
+            or self._on_chunk_sent is not None
+            or count <= 0
+            or type(loop) in _no_sendfile_loops
+        ):
+            return False
+        transport = self._protocol.transport
+        if transport is None or transport.is_closing():
+            raise ClientConnectionResetError("Cannot write to closing transport")
+        if transport.get_extra_info("ssl_object") is not None:
+            return False  # the bytes must be encrypted in this process
+        self.send_headers()  # the head first: sendfile waits for it to drain
+        try:
+            sent = await loop.sendfile(transport, file, offset, count, fallback=False)
+        except NotImplementedError:
+            _no_sendfile_loops.add(type(loop))
+            return False
+        except asyncio.SendfileNotAvailableError:
+            return False  # refused before sending anything
+        self.buffer_size += sent
+        self.output_size += sent
+        return True
 
     async def write_eof(self, chunk: _Data = b"") -> None:
         """Send the last body bytes and end the body."""

@@ -2,8 +2,9 @@
 
 This distribution is a leaf: it depends only on ``multidict`` and ``yarl`` and
 imports no other aioclient distribution. The byte streams it reads from and
-writes to are described by the :class:`PayloadWriter`, :class:`ContentReader`
-and :class:`ResponseLike` protocols, so it works with any HTTP stack.
+writes to are described by the :class:`PayloadWriter` (and :class:`FileSender`),
+:class:`ContentReader` and :class:`ResponseLike` protocols, so it works with any
+HTTP stack.
 """
 
 from ._disposition import (
@@ -36,7 +37,7 @@ from ._payload_io import (
     IOBasePayload,
     TextIOPayload,
 )
-from ._protocols import ContentReader, PayloadWriter, ResponseLike
+from ._protocols import ContentReader, FileSender, PayloadWriter, ResponseLike
 from ._reader import MultipartHeaderError, MultipartReader, MultipartResponseWrapper
 from ._streamer import streamer
 from ._version import __version__
@@ -52,6 +53,7 @@ __all__ = [
     "BytesIOPayload",
     "BytesPayload",
     "ContentReader",
+    "FileSender",
     "FormData",
     "IOBasePayload",
     "JsonBytesPayload",

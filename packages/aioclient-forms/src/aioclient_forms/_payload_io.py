@@ -2,6 +2,9 @@
 
 File objects are read in bounded slices in the default executor so that the
 event loop never blocks on disk I/O and the file is never held in memory whole.
+A regular file opened with ``open(path, "rb")`` is first offered to a writer
+that can send it by descriptor (:class:`FileSender`, e.g. ``sendfile`` on a plain
+socket), which copies nothing through Python at all.
 Seekable files remember their start offset so that a body can be sent again
 (e.g. after an HTTP 307/308 redirect, RFC 9110 section 15.4.8).
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import stat
 from collections.abc import AsyncIterable
 from typing import IO, Any, TextIO
 
@@ -30,7 +34,7 @@ from ._payload import (
     StringIOPayload,
     StringPayload,
 )
-from ._protocols import PayloadWriter
+from ._protocols import FileSender, PayloadWriter
 
 __all__ = [
     "BufferedReaderPayload",
@@ -266,7 +270,57 @@ class BytesIOPayload(IOBasePayload):
 
 
 class BufferedReaderPayload(IOBasePayload):
-    """A body read from a file opened in binary mode (``open(path, "rb")``)."""
+    """A body read from a file opened in binary mode (``open(path, "rb")``).
+
+    When the writer is a :class:`FileSender` and the file is a regular file
+    opened read-only, the bytes from the start offset are offered to
+    :meth:`FileSender.send_file` first; the file's position afterwards is the
+    same as after reading them.
+    """
+
+    async def write_with_length(
+        self, writer: PayloadWriter, content_length: int | None
+    ) -> None:
+        """Send the file by descriptor if ``writer`` can, else stream it."""
+        if isinstance(writer, FileSender) and type(self._value) is io.BufferedReader:
+            span = self._file_span(content_length)
+            if span is not None:
+                offset, count = span
+                if count == 0:
+                    return
+                sent = False
+                try:
+                    sent = await writer.send_file(self._value, offset, count)
+                finally:
+                    # sendfile may move the descriptor's offset behind the
+                    # buffered reader's back: re-sync it (seeking to the end
+                    # drops the reader's buffer and cached position).
+                    self._value.seek(0, os.SEEK_END)
+                    self._value.seek(offset + count if sent else offset)
+                if sent:
+                    return
+        await super().write_with_length(writer, content_length)
+
+    def _file_span(self, content_length: int | None) -> tuple[int, int] | None:
+        """The offset and length to send, or None for anything but a regular file.
+
+        (``tell``, ``seek`` and ``fstat`` on a regular file do not wait for
+        the disk, so they run on the loop.)
+        """
+        try:
+            info = os.fstat(self._value.fileno())
+        except (AttributeError, OSError, ValueError):
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        self._rewind()
+        if self._consumed:
+            return None
+        offset = self._value.tell()
+        count = max(0, info.st_size - offset)
+        if content_length is not None:
+            count = min(count, content_length)
+        return offset, count
 
 
 PAYLOAD_REGISTRY.register(BytesPayload, (bytes, bytearray, memoryview))

@@ -8,9 +8,9 @@ methods works: aioclient's own stream writer and reader, aiohttp's, or a test do
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol, runtime_checkable
+from typing import IO, Protocol, runtime_checkable
 
-__all__ = ["ContentReader", "PayloadWriter", "ResponseLike"]
+__all__ = ["ContentReader", "FileSender", "PayloadWriter", "ResponseLike"]
 
 
 @runtime_checkable
@@ -27,6 +27,32 @@ class PayloadWriter(Protocol):
 
         Args:
             chunk: The next bytes of the body; may be empty.
+        """
+        ...  # pragma: no cover - protocol
+
+
+@runtime_checkable
+class FileSender(PayloadWriter, Protocol):
+    """A :class:`PayloadWriter` that can also send part of a file by descriptor.
+
+    :class:`~aioclient_forms.BufferedReaderPayload` offers its file here first,
+    so that a writer on a plain socket can hand it to the kernel (``sendfile``)
+    instead of reading it into memory slice by slice. A writer that cannot do
+    so for this body returns ``False`` and the payload writes the file itself.
+    """
+
+    async def send_file(self, file: IO[bytes], offset: int, count: int) -> bool:
+        """Send ``count`` bytes of ``file`` starting at ``offset``.
+
+        Args:
+            file: A regular file opened for binary reading; its position is
+                neither used nor changed.
+            offset: Where the bytes start in the file.
+            count: How many bytes to send (more than zero).
+
+        Returns:
+            ``True`` once the bytes were sent; ``False`` when this writer
+            cannot send this file for this body and none of it was sent.
         """
         ...  # pragma: no cover - protocol
 

@@ -1,0 +1,375 @@
+"""File bodies sent with ``sendfile``, and every case that must not use it.
+
+A regular file opened with ``open(path, "rb")`` goes from the page cache to the
+socket through ``loop.sendfile`` on the default event loop over plain TCP. The
+server (aiohttp.web, test-only) reports a digest of what it received, so each
+test checks the exact bytes; a spy on ``loop.sendfile`` tells which path ran.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import os
+import ssl
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import IO, Any
+
+import aiohttp
+import pytest
+import trustme
+from _servers import RawServer, assert_pool_idle, read_head, serve_app
+from aiohttp import web
+from yarl import URL
+
+import aioclient
+
+SIZE = 3 * 2**20 + 12345  # several socket buffers, not a multiple of a page
+
+
+def _content(size: int = SIZE) -> bytes:
+    return bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+
+
+@pytest.fixture
+def data_file(tmp_path: Path) -> Path:
+    path = tmp_path / "upload.bin"
+    path.write_bytes(_content())
+    return path
+
+
+async def _digest(request: web.Request) -> web.Response:
+    """The request body's length and SHA-256 (aiohttp.web inflates ``deflate``)."""
+    body = await request.read()
+    return web.json_response(
+        {
+            "length": len(body),
+            "sha256": hashlib.sha256(body).hexdigest(),
+            "content_length": request.headers.get("Content-Length"),
+            "chunked": "chunked" in request.headers.get("Transfer-Encoding", ""),
+        }
+    )
+
+
+async def _multipart_digest(request: web.Request) -> web.Response:
+    reader = await request.multipart()
+    part = await reader.next()
+    assert isinstance(part, aiohttp.BodyPartReader)
+    body = await part.read()
+    return web.json_response(
+        {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+    )
+
+
+def _app() -> web.Application:
+    app = web.Application(client_max_size=2**30)
+    app.router.add_post("/", _digest)
+    app.router.add_post("/form", _multipart_digest)
+    return app
+
+
+@pytest.fixture
+async def url() -> AsyncIterator[URL]:
+    async with serve_app(_app()) as base:
+        yield base
+
+
+class SendfileSpy:
+    """Wraps ``loop.sendfile`` and records what it sent."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.calls: list[tuple[int, int]] = []
+        self._original = loop.sendfile
+        self.refuse: BaseException | None = None
+
+    async def __call__(
+        self, transport: Any, file: IO[bytes], offset: int, count: int, **kw: Any
+    ) -> int:
+        if self.refuse is not None:
+            if isinstance(self.refuse, asyncio.SendfileNotAvailableError):
+                # What asyncio does when os.sendfile fails on its first call:
+                # it puts the descriptor's offset at `offset`, then refuses.
+                os.lseek(file.fileno(), offset, os.SEEK_SET)
+            raise self.refuse
+        sent: int = await self._original(transport, file, offset, count, **kw)
+        self.calls.append((offset, sent))
+        return sent
+
+
+@pytest.fixture
+async def spy(monkeypatch: pytest.MonkeyPatch) -> SendfileSpy:
+    loop = asyncio.get_running_loop()
+    recorder = SendfileSpy(loop)
+    monkeypatch.setattr(loop, "sendfile", recorder)
+    return recorder
+
+
+def _expect(content: bytes) -> dict[str, Any]:
+    return {"length": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+
+
+async def _upload(url: URL, data: Any, **kwargs: Any) -> dict[str, Any]:
+    async with (
+        aioclient.ClientSession() as session,
+        session.post(url, data=data, **kwargs) as resp,
+    ):
+        assert resp.status == 200, await resp.text()
+        result: dict[str, Any] = await resp.json()
+    return result
+
+
+async def test_a_file_body_goes_through_sendfile(
+    url: URL, data_file: Path, spy: SendfileSpy
+) -> None:
+    with data_file.open("rb") as file:
+        result = await _upload(url, file)
+        assert file.tell() == SIZE  # as if the file had been read
+    assert result["content_length"] == str(SIZE)
+    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content())
+    assert spy.calls == [(0, SIZE)]
+
+
+async def test_the_file_is_sent_from_its_current_position(
+    url: URL, data_file: Path, spy: SendfileSpy
+) -> None:
+    with data_file.open("rb") as file:
+        # The buffered reader has read ahead: its descriptor is past tell().
+        assert file.read(10) == _content()[:10]
+        result = await _upload(url, file)
+        assert file.tell() == SIZE
+        file.seek(10)
+        assert file.read(5) == _content()[10:15]  # the reader is in step again
+    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content()[10:])
+    assert spy.calls == [(10, SIZE - 10)]
+
+
+async def test_multipart_file_part_goes_through_sendfile(
+    url: URL, data_file: Path, spy: SendfileSpy
+) -> None:
+    with data_file.open("rb") as file:
+        form = aioclient.FormData()
+        form.add_field("file", file, filename="upload.bin")
+        result = await _upload(url / "form", form)
+    assert result == _expect(_content())
+    assert spy.calls == [(0, SIZE)]
+
+
+async def test_a_redirect_sends_the_file_again(
+    data_file: Path, spy: SendfileSpy
+) -> None:
+    async def redirect(request: web.Request) -> web.Response:
+        await request.read()
+        raise web.HTTPTemporaryRedirect("/")
+
+    app = _app()
+    app.router.add_post("/old", redirect)
+    async with serve_app(app) as base:
+        with data_file.open("rb") as file:
+            result = await _upload(base / "old", file)
+    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content())
+    assert spy.calls == [(0, SIZE), (0, SIZE)]
+
+
+async def test_an_empty_file_sends_no_bytes(
+    url: URL, tmp_path: Path, spy: SendfileSpy
+) -> None:
+    path = tmp_path / "empty"
+    path.write_bytes(b"")
+    with path.open("rb") as file:
+        result = await _upload(url, file)
+    assert result["content_length"] == "0"
+    assert result["length"] == 0
+    assert spy.calls == []
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        pytest.param({"chunked": True}, id="chunked"),
+        pytest.param({"compress": "deflate"}, id="compressed"),
+    ],
+)
+async def test_framed_or_compressed_bodies_are_read_instead(
+    url: URL, data_file: Path, spy: SendfileSpy, kwargs: dict[str, Any]
+) -> None:
+    with data_file.open("rb") as file:
+        result = await _upload(url, file, **kwargs)
+    assert result["chunked"]
+    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content())
+    assert spy.calls == []
+
+
+async def test_chunk_tracing_gets_the_bytes(
+    url: URL, data_file: Path, spy: SendfileSpy
+) -> None:
+    traced: list[int] = []
+
+    async def on_chunk(session: Any, ctx: Any, params: Any) -> None:
+        traced.append(len(params.chunk))
+
+    trace = aioclient.TraceConfig()
+    trace.on_request_chunk_sent.append(on_chunk)
+    with data_file.open("rb") as file:
+        async with (
+            aioclient.ClientSession(trace_configs=[trace]) as session,
+            session.post(url, data=file) as resp,
+        ):
+            result = await resp.json()
+    assert result["length"] == SIZE
+    assert sum(traced) == SIZE
+    assert spy.calls == []
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        pytest.param(NotImplementedError(), id="not-implemented"),
+        pytest.param(asyncio.SendfileNotAvailableError(), id="not-available"),
+    ],
+)
+async def test_a_loop_without_sendfile_falls_back_to_reading(
+    url: URL, data_file: Path, spy: SendfileSpy, refusal: BaseException
+) -> None:
+    spy.refuse = refusal
+    from aioclient_core import _writer
+
+    try:
+        with data_file.open("rb") as file:
+            assert file.read(7) == _content()[:7]
+            result = await _upload(url, file)
+            assert file.tell() == SIZE
+    finally:
+        _writer._no_sendfile_loops.discard(type(asyncio.get_running_loop()))
+    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content()[7:])
+    assert spy.calls == []
+
+
+_UVLOOP_UPLOAD = """
+import asyncio, hashlib, sys
+import uvloop
+from aiohttp import web
+import aioclient
+
+async def digest(request):
+    return web.Response(text=hashlib.sha256(await request.read()).hexdigest())
+
+async def main():
+    app = web.Application(client_max_size=2**30)
+    app.router.add_post("/", digest)
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.1)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    try:
+        async with aioclient.ClientSession() as session:
+            with open(sys.argv[1], "rb") as file:
+                async with session.post(f"http://127.0.0.1:{port}/", data=file) as r:
+                    print(r.status, await r.text(), file.tell())
+    finally:
+        await runner.cleanup()
+
+with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+    runner.run(main())
+"""
+
+
+def test_uvloop_uploads_files_without_sendfile(data_file: Path) -> None:
+    # uvloop's loop.sendfile raises NotImplementedError. (Its own interpreter:
+    # a uvloop loop inside pytest-asyncio's session is not what users run.)
+    pytest.importorskip("uvloop")
+    done = subprocess.run(
+        [sys.executable, "-c", _UVLOOP_UPLOAD, str(data_file)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    digest = hashlib.sha256(_content()).hexdigest()
+    assert done.stdout.split() == ["200", digest, str(SIZE)]
+
+
+async def test_tls_uploads_files_without_sendfile(
+    data_file: Path, spy: SendfileSpy
+) -> None:
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    ca.configure_trust(client_context)
+    runner = web.AppRunner(_app(), handle_signals=False, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        with data_file.open("rb") as file:
+            result = await _upload(
+                URL(f"https://127.0.0.1:{port}/"), file, ssl=client_context
+            )
+    finally:
+        await runner.cleanup()
+    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content())
+    assert spy.calls == []
+
+
+async def test_a_server_closing_mid_upload_fails_the_request(
+    data_file: Path,
+) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await read_head(reader)
+        await reader.readexactly(2**16)  # some of the body, then hang up
+        writer.transport.abort()
+
+    async with RawServer(handler) as server:
+        url = server.url
+        async with aioclient.ClientSession() as session:
+            with (
+                data_file.open("rb") as file,
+                pytest.raises(aioclient.ClientConnectionError),
+            ):
+                async with session.post(url, data=file) as resp:
+                    await resp.read()
+            connector = session.connector
+            assert connector is not None
+            assert_pool_idle(connector)
+            assert not any(connector._idle.values())  # nothing went back
+
+
+def test_only_read_only_buffered_files_are_offered(tmp_path: Path) -> None:
+    from aioclient_forms import BufferedReaderPayload, FileSender
+
+    path = tmp_path / "f"
+    path.write_bytes(b"abc")
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.written = bytearray()
+            self.offered: list[tuple[int, int]] = []
+
+        async def write(self, chunk: bytes | bytearray | memoryview) -> None:
+            self.written += chunk
+
+        async def send_file(self, file: IO[bytes], offset: int, count: int) -> bool:
+            self.offered.append((offset, count))
+            return False
+
+    recorder = Recorder()
+    assert isinstance(recorder, FileSender)
+
+    async def main() -> None:
+        with path.open("rb") as file:
+            await BufferedReaderPayload(file).write_with_length(recorder, 2)
+        with path.open("r+b") as rw:  # BufferedRandom: may hold unwritten bytes
+            await BufferedReaderPayload(rw).write(recorder)
+        await BufferedReaderPayload(io.BytesIO(b"xyz")).write(recorder)
+
+    asyncio.run(main())
+    assert recorder.offered == [(0, 2)]  # the length limit applies
+    assert bytes(recorder.written) == b"ab" + b"abc" + b"xyz"
