@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import io
 import zlib
 from collections.abc import AsyncIterator
@@ -14,6 +16,7 @@ from _servers import (
     RawServer,
     assert_pool_idle,
     echo_app,
+    header_value,
     headers_of,
     is_closed,
     read_head,
@@ -270,6 +273,42 @@ async def test_expect100() -> None:
         assert resp.status == 200
         assert await resp.text() == "ok"
     assert seen == {"expect": "100-continue", "body": b"payload"}
+
+
+async def test_expect100_withholds_a_small_body_until_100_continue() -> None:
+    early: list[bytes] = []
+
+    async def handler(reader: Any, writer: Any) -> None:
+        head = await read_head(reader)
+        assert b"Expect: 100-continue" in head
+        with contextlib.suppress(TimeoutError):
+            early.append(await asyncio.wait_for(reader.read(1), 0.2))
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        length = int(header_value(head, "Content-Length") or 0)
+        body = b"".join(early) + await reader.readexactly(length - len(b"".join(early)))
+        writer.write(response(body))
+
+    async with (
+        RawServer(handler) as server,
+        aioclient.ClientSession() as session,
+        session.post(server.url, json={"k": "v"}, expect100=True) as r,
+    ):
+        assert await r.read() == b'{"k": "v"}'
+    assert early == []  # nothing of the body before the server said so
+
+
+async def test_a_small_payload_subclass_still_writes_itself() -> None:
+    class Shouting(aioclient.BytesPayload):
+        async def write(self, writer: Any) -> None:
+            await writer.write(bytes(self.buffer).upper())
+
+    async with (
+        serve_app(echo_app()) as url,
+        aioclient.ClientSession() as session,
+        session.post(url, data=Shouting(b"quiet")) as resp,
+    ):
+        echo = await resp.json()
+    assert echo["body"] == "QUIET"
 
 
 async def test_expect100_rejected_by_final_answer() -> None:

@@ -229,6 +229,12 @@ async def test_bytes_payload() -> None:
     assert BytesPayload(memoryview(b"abcd")[1:]).size == 3
 
 
+def test_bytes_payload_buffer_is_the_value_itself() -> None:
+    value = bytearray(b"hello")
+    assert BytesPayload(value).buffer is value  # not a copy
+    assert JsonPayload({"a": 1}).buffer == b'{"a": 1}'
+
+
 def test_bytes_payload_type_error() -> None:
     with pytest.raises(TypeError, match="value argument must be byte-ish"):
         BytesPayload("text")  # type: ignore[arg-type]

@@ -34,7 +34,7 @@ from ._http._writer import connection_header, host_header, request_target
 from ._reqinfo import ConnectionKey, RequestInfo
 from ._response import ClientResponse
 from ._version import __version__
-from ._writer import StreamWriter
+from ._writer import StreamWriter, small_body
 
 if TYPE_CHECKING:
     from ._session import ClientSession
@@ -412,7 +412,18 @@ class ClientRequest:
         # (``type() is bytes`` first: the ABC isinstance check costs more.)
         body = self.body
         has_payload = type(body) is not bytes and isinstance(body, Payload)
-        if has_payload or self._expect_continue or self.chunked:
+        small = (
+            small_body(body)
+            if has_payload
+            and not (self._expect_continue or self.chunked or self.compress)
+            and not self._traces
+            else None
+        )
+        if small is not None:
+            # A small in-memory body (JSON, a form, bytes): it leaves with the
+            # head in one write, with no writer task and no extra loop turn.
+            writer.write_whole_body(small)
+        elif has_payload or self._expect_continue or self.chunked:
             continue_waiter = (
                 protocol.expect_continue()  # type: ignore[attr-defined]
                 if self._expect_continue

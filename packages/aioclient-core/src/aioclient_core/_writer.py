@@ -16,13 +16,15 @@ import asyncio
 from collections.abc import Callable, Mapping
 from typing import IO
 
+from aioclient_forms import BytesPayload
+
 from ._exceptions import ClientConnectionResetError
 from ._http._decompress import ZLibCompressor
 from ._http._models import HttpVersion
 from ._http._writer import LAST_CHUNK, encode_chunk, serialize_request_head
 from ._http.protocol import ResponseHandler
 
-__all__ = ["WRITE_SLICE", "StreamWriter"]
+__all__ = ["SMALL_BODY", "WRITE_SLICE", "StreamWriter", "small_body"]
 
 #: The largest piece handed to the transport at once.
 WRITE_SLICE = 2**18
@@ -30,6 +32,8 @@ WRITE_SLICE = 2**18
 _HIGH_WATER = 2**16
 #: Chunks up to this size leave with their framing in a single write.
 _COALESCE = 2**16
+#: In-memory bodies up to this size are written with the head, without a task.
+SMALL_BODY = _HIGH_WATER
 
 _Data = bytes | bytearray | memoryview
 
@@ -167,6 +171,17 @@ class StreamWriter:
         if self._on_chunk_sent is not None:
             await _maybe_await(self._on_chunk_sent(bytes(chunk)))
 
+    def write_whole_body(self, data: _Data) -> None:
+        """Send a small body with the head in one write, and end it, without waiting.
+
+        For a body of at most 64 KiB that is neither chunked nor compressed
+        (the caller checks): the transport takes it at once, so no drain and
+        no writer task are needed.
+        """
+        self.buffer_size += len(data)
+        self._write_raw(data)
+        self._eof = True
+
     async def send_file(self, file: IO[bytes], offset: int, count: int) -> bool:
         """Send ``count`` bytes of ``file`` from ``offset`` with ``loop.sendfile``.
 
@@ -270,6 +285,19 @@ class StreamWriter:
         transport = self._protocol.transport
         if transport is not None and transport.get_write_buffer_size() > _HIGH_WATER:
             await self._protocol.drain()
+
+
+def small_body(body: object) -> _Data | None:
+    """The bytes of a payload :meth:`StreamWriter.write_whole_body` can send.
+
+    Only a :class:`~aioclient_forms.BytesPayload` (or a subclass that does not
+    change how it writes) of at most :data:`SMALL_BODY` bytes qualifies.
+    """
+    if isinstance(body, BytesPayload) and type(body).write is BytesPayload.write:
+        size = body.size
+        if size is not None and size <= SMALL_BODY:
+            return body.buffer
+    return None
 
 
 async def _maybe_await(result: object) -> None:

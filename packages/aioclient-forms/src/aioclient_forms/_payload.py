@@ -357,6 +357,15 @@ class BytesPayload(Payload):
                 stacklevel=2,
             )
 
+    @property
+    def buffer(self) -> bytes | bytearray | memoryview:
+        """The bytes this payload sends, as given (not copied).
+
+        Lets a writer send a small in-memory body without awaiting :meth:`write`.
+        """
+        value: bytes | bytearray | memoryview = self._value
+        return value
+
     def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
         """Return the bytes decoded as text."""
         return bytes(self._value).decode(encoding, errors)
