@@ -7,6 +7,7 @@ independent implementation.
 
 from __future__ import annotations
 
+import array
 import dataclasses
 import json
 from pathlib import Path
@@ -96,6 +97,18 @@ async def test_payload_objects_as_data() -> None:
     assert echo["body"] == "héllo".encode().decode("latin-1")
     assert headers_of(echo, "Content-Type") == ["text/x-greeting"]
     assert headers_of(echo, "Content-Length") == [str(len("héllo".encode()))]
+
+
+async def test_a_typed_memoryview_body_is_sent_as_its_bytes() -> None:
+    values = array.array("H", [1, 2, 3])
+    async with (
+        serve_app(echo_app()) as url,
+        aioclient.ClientSession() as session,
+        session.post(url, data=memoryview(values)) as resp,
+    ):
+        echo = await resp.json()
+    assert headers_of(echo, "Content-Length") == [str(values.itemsize * 3)]
+    assert echo["body"].encode("latin-1") == values.tobytes()
 
 
 @dataclasses.dataclass

@@ -296,7 +296,9 @@ def small_body(body: object) -> _Data | None:
     if isinstance(body, BytesPayload) and type(body).write is BytesPayload.write:
         size = body.size
         if size is not None and size <= SMALL_BODY:
-            return body.buffer
+            data = body.buffer
+            # (Counted in bytes, as write() does, whatever the view's format.)
+            return data.cast("B") if type(data) is memoryview else data
     return None
 
 

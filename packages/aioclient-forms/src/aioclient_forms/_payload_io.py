@@ -12,6 +12,7 @@ Seekable files remember their start offset so that a body can be sent again
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
 import stat
@@ -294,9 +295,11 @@ class BufferedReaderPayload(IOBasePayload):
                 finally:
                     # sendfile may move the descriptor's offset behind the
                     # buffered reader's back: re-sync it (seeking to the end
-                    # drops the reader's buffer and cached position).
-                    self._value.seek(0, os.SEEK_END)
-                    self._value.seek(offset + count if sent else offset)
+                    # drops the reader's buffer and cached position). A file
+                    # closed meanwhile must not hide the transfer's own error.
+                    with contextlib.suppress(OSError, ValueError):
+                        self._value.seek(0, os.SEEK_END)
+                        self._value.seek(offset + count if sent else offset)
                 if sent:
                     return
         await super().write_with_length(writer, content_length)
