@@ -34,7 +34,7 @@ from ._http._writer import connection_header, host_header, request_target
 from ._reqinfo import ConnectionKey, RequestInfo
 from ._response import ClientResponse
 from ._version import __version__
-from ._writer import StreamWriter, small_body
+from ._writer import StreamWriter
 
 if TYPE_CHECKING:
     from ._session import ClientSession
@@ -412,18 +412,13 @@ class ClientRequest:
         # (``type() is bytes`` first: the ABC isinstance check costs more.)
         body = self.body
         has_payload = type(body) is not bytes and isinstance(body, Payload)
-        small = (
-            small_body(body)
-            if has_payload
-            and not (self._expect_continue or self.chunked or self.compress)
-            and not self._traces
-            else None
-        )
-        if small is not None:
-            # A small in-memory body (JSON, a form, bytes): it leaves with the
-            # head in one write, with no writer task and no extra loop turn.
-            writer.write_whole_body(small)
-        elif has_payload or self._expect_continue or self.chunked:
+        if has_payload and not self._expect_continue:
+            # A small in-memory body (JSON, a form, bytes) leaves with the head
+            # in one write: no writer task and no extra loop turn.
+            needs_task = not writer.send_small_body(body)
+        else:
+            needs_task = self._expect_continue or bool(self.chunked)
+        if needs_task:
             continue_waiter = (
                 protocol.expect_continue()  # type: ignore[attr-defined]
                 if self._expect_continue
@@ -432,7 +427,7 @@ class ClientRequest:
             self._writer_task = self._loop.create_task(
                 self.write_bytes(writer, conn, continue_waiter)
             )
-        else:
+        elif not has_payload:
             # No body: the head leaves now and no task is needed (the hot path).
             writer.send_headers()
         self.response = self.response_class(

@@ -171,16 +171,25 @@ class StreamWriter:
         if self._on_chunk_sent is not None:
             await _maybe_await(self._on_chunk_sent(bytes(chunk)))
 
-    def write_whole_body(self, data: _Data) -> None:
-        """Send a small body with the head in one write, and end it, without waiting.
+    def send_small_body(self, body: object) -> bool:
+        """Send a small in-memory body with the head in one write, and end it.
 
-        For a body of at most 64 KiB that is neither chunked nor compressed
-        (the caller checks): the transport takes it at once, so no drain and
-        no writer task are needed.
+        Only for a :func:`small_body` payload sent as is: not chunked, not
+        compressed, with no ``on_request_chunk_sent`` trace. The transport
+        takes it at once, so no drain and no writer task are needed.
+
+        Returns:
+            ``True`` if the body was sent; ``False`` (nothing sent) otherwise.
         """
+        if self._compressor is not None or self._chunked or self._on_chunk_sent:
+            return False
+        data = small_body(body)
+        if data is None:
+            return False
         self.buffer_size += len(data)
         self._write_raw(data)
         self._eof = True
+        return True
 
     async def send_file(self, file: IO[bytes], offset: int, count: int) -> bool:
         """Send ``count`` bytes of ``file`` from ``offset`` with ``loop.sendfile``.
@@ -288,7 +297,7 @@ class StreamWriter:
 
 
 def small_body(body: object) -> _Data | None:
-    """The bytes of a payload :meth:`StreamWriter.write_whole_body` can send.
+    """The bytes of a payload :meth:`StreamWriter.send_small_body` can send.
 
     Only a :class:`~aioclient_forms.BytesPayload` (or a subclass that does not
     change how it writes) of at most :data:`SMALL_BODY` bytes qualifies.
