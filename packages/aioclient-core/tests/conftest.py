@@ -9,6 +9,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 HERE = str(Path(__file__).resolve().parent)
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
+
+
+@pytest.fixture(autouse=True)
+def _restore_zlib_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undo set_zlib_backend() and the cached default decoder after each test."""
+    from aioclient_core._http import _decompress
+
+    for name in ("_zlib_backend", "_backend_chosen", "_default_decoder"):
+        monkeypatch.setattr(_decompress, name, getattr(_decompress, name))

@@ -1,6 +1,7 @@
 """Content decoders: round trips, bounded steps, bombs, members, truncation."""
 
 import gzip
+import sys
 import zlib
 from types import ModuleType
 from typing import Any
@@ -14,12 +15,23 @@ from aioclient_core._http import (
     Decompressor,
     ZLibCompressor,
     ZLibDecompressor,
+    _decompress,
     get_decompressor,
     get_zlib_backend,
     set_zlib_backend,
     supported_encodings,
 )
-from aioclient_core._http._decompress import DEFAULT_MAX_STEP
+from aioclient_core._http._decompress import DEFAULT_MAX_STEP, decoding_backend
+
+
+@pytest.fixture(autouse=True, params=["default", "stdlib"])
+def _decoder_module(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run every test with the default decoder (zlib-ng, which the test group
+    installs) and again with the standard library's zlib."""
+    if request.param == "stdlib":
+        monkeypatch.setattr(_decompress, "_default_decoder", zlib)
 
 
 def decode_all(
@@ -263,6 +275,65 @@ def test_set_zlib_backend() -> None:
     finally:
         set_zlib_backend(previous)
     assert get_zlib_backend() is zlib
+
+
+def test_default_decoder_is_the_fast_module_and_compression_stays_zlib(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fast = CountingZlib()
+    monkeypatch.setitem(sys.modules, "aioclient_test_fast_zlib", fast)
+    monkeypatch.setattr(_decompress, "_FAST_DECODERS", ("aioclient_test_fast_zlib",))
+    monkeypatch.setattr(_decompress, "_default_decoder", None)
+    assert decoding_backend() is fast
+    assert ZLibDecompressor("gzip").decompress(gzip.compress(b"payload")) == b"payload"
+    assert fast.calls == 1
+    # Request bodies are still compressed by zlib, byte for byte.
+    compressor = ZLibCompressor("deflate")
+    body = compressor.compress(b"payload" * 100) + compressor.flush()
+    assert body == zlib.compress(b"payload" * 100)
+    assert get_zlib_backend() is zlib
+    assert fast.calls == 1
+
+
+@pytest.mark.parametrize("installed", ["missing", "incomplete"])
+def test_default_decoder_falls_back_to_zlib(
+    monkeypatch: pytest.MonkeyPatch, installed: str
+) -> None:
+    if installed == "incomplete":
+        partial = ModuleType("aioclient_test_partial_zlib")
+        partial.decompressobj = zlib.decompressobj  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, partial.__name__, partial)
+        name = partial.__name__
+    else:
+        name = "aioclient_test_no_such_module"
+    monkeypatch.setattr(_decompress, "_FAST_DECODERS", (name,))
+    monkeypatch.setattr(_decompress, "_default_decoder", None)
+    assert decoding_backend() is zlib
+    assert ZLibDecompressor("gzip").decompress(gzip.compress(b"x" * 99)) == b"x" * 99
+
+
+def test_a_chosen_backend_decodes_even_when_it_is_zlib(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fast = CountingZlib()
+    monkeypatch.setitem(sys.modules, "aioclient_test_fast_zlib", fast)
+    monkeypatch.setattr(_decompress, "_FAST_DECODERS", ("aioclient_test_fast_zlib",))
+    monkeypatch.setattr(_decompress, "_default_decoder", None)
+    set_zlib_backend(zlib)
+    assert decoding_backend() is zlib
+    ZLibDecompressor("deflate").decompress(zlib.compress(b"payload"))
+    assert fast.calls == 0
+
+
+def test_zlib_ng_decodes_by_default_when_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The test group installs zlib-ng (as aioclient-core[speedups] does).
+    zlib_ng = pytest.importorskip("zlib_ng.zlib_ng")
+    monkeypatch.setattr(_decompress, "_default_decoder", None)
+    assert decoding_backend() is zlib_ng
+    decoder = ZLibDecompressor("gzip")
+    assert decoder.decompress(gzip.compress(b"payload")) == b"payload"
 
 
 def test_set_zlib_backend_validates_module() -> None:
