@@ -279,9 +279,12 @@ def _version() -> str:
 def bench(session: nox.Session) -> None:
     """Benchmark aioclient against aiohttp and httpx: ``nox -s bench -- --quick``.
 
-    Installs every distribution (editable) and the ``bench`` group, then runs
+    Installs every distribution (editable; aioclient-core with its speedups
+    extra) and the ``bench`` group, then runs
     ``benchmarks/run.py`` with the arguments after ``--``; without any, every
     scenario, five rounds, on asyncio's loop and on uvloop. Not a default session.
     """
-    session.install(*_group("bench"), *_editable(PACKAGES.values()))
+    others = [pkg for name, pkg in PACKAGES.items() if name != "aioclient-core"]
+    core = PACKAGES["aioclient-core"].path
+    session.install(*_group("bench"), *_editable(others), "-e", f"{core}[speedups]")
     session.run("python", "benchmarks/run.py", *session.posargs)

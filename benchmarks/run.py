@@ -332,6 +332,9 @@ def run(args: argparse.Namespace) -> int:
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     meta["server_loop"] = "asyncio" if "uvloop" not in loops_available() else "uvloop"
+    # aioclient decodes gzip with zlib-ng when it is installed (its speedups
+    # extra); aiohttp keeps zlib unless told otherwise. Say which case this is.
+    meta["zlib_ng"] = importlib.util.find_spec("zlib_ng") is not None
     print(
         f"Python {meta['python']} on {meta['platform']}, {meta['cpus']} CPUs; "
         f"{args.rounds} rounds{' (quick sizes)' if args.quick else ''}; medians; "
@@ -339,6 +342,8 @@ def run(args: argparse.Namespace) -> int:
     )
     for lib in args.libs:
         print(f"  {lib}: {versions.get(lib) or 'unavailable: ' + unavailable[lib]}")
+    if meta["zlib_ng"]:
+        print("  zlib-ng installed: aioclient decodes gzip with it, aiohttp with zlib")
     runnable = [lib for lib in args.libs if lib in versions]
     results: list[dict[str, Any]] = []
     tables: list[str] = []
