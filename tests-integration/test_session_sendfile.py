@@ -9,72 +9,33 @@ test checks the exact bytes; a spy on ``loop.sendfile`` tells which path ran.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import io
 import os
 import ssl
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import IO, Any
 
-import aiohttp
 import pytest
 import trustme
 from _servers import RawServer, assert_pool_idle, read_head, serve_app
+from _uploads import SIZE, content, digest_app, expect, upload
 from aiohttp import web
 from yarl import URL
 
 import aioclient
 
-SIZE = 3 * 2**20 + 12345  # several socket buffers, not a multiple of a page
-
-
-def _content(size: int = SIZE) -> bytes:
-    return bytes(range(256)) * (size // 256) + bytes(range(size % 256))
-
 
 @pytest.fixture
 def data_file(tmp_path: Path) -> Path:
     path = tmp_path / "upload.bin"
-    path.write_bytes(_content())
+    path.write_bytes(content())
     return path
-
-
-async def _digest(request: web.Request) -> web.Response:
-    """The request body's length and SHA-256 (aiohttp.web inflates ``deflate``)."""
-    body = await request.read()
-    return web.json_response(
-        {
-            "length": len(body),
-            "sha256": hashlib.sha256(body).hexdigest(),
-            "content_length": request.headers.get("Content-Length"),
-            "chunked": "chunked" in request.headers.get("Transfer-Encoding", ""),
-        }
-    )
-
-
-async def _multipart_digest(request: web.Request) -> web.Response:
-    reader = await request.multipart()
-    part = await reader.next()
-    assert isinstance(part, aiohttp.BodyPartReader)
-    body = await part.read()
-    return web.json_response(
-        {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
-    )
-
-
-def _app() -> web.Application:
-    app = web.Application(client_max_size=2**30)
-    app.router.add_post("/", _digest)
-    app.router.add_post("/form", _multipart_digest)
-    return app
 
 
 @pytest.fixture
 async def url() -> AsyncIterator[URL]:
-    async with serve_app(_app()) as base:
+    async with serve_app(digest_app()) as base:
         yield base
 
 
@@ -108,28 +69,14 @@ async def spy(monkeypatch: pytest.MonkeyPatch) -> SendfileSpy:
     return recorder
 
 
-def _expect(content: bytes) -> dict[str, Any]:
-    return {"length": len(content), "sha256": hashlib.sha256(content).hexdigest()}
-
-
-async def _upload(url: URL, data: Any, **kwargs: Any) -> dict[str, Any]:
-    async with (
-        aioclient.ClientSession() as session,
-        session.post(url, data=data, **kwargs) as resp,
-    ):
-        assert resp.status == 200, await resp.text()
-        result: dict[str, Any] = await resp.json()
-    return result
-
-
 async def test_a_file_body_goes_through_sendfile(
     url: URL, data_file: Path, spy: SendfileSpy
 ) -> None:
     with data_file.open("rb") as file:
-        result = await _upload(url, file)
+        result = await upload(url, file)
         assert file.tell() == SIZE  # as if the file had been read
     assert result["content_length"] == str(SIZE)
-    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content())
+    assert {k: result[k] for k in ("length", "sha256")} == expect(content())
     assert spy.calls == [(0, SIZE)]
 
 
@@ -138,12 +85,12 @@ async def test_the_file_is_sent_from_its_current_position(
 ) -> None:
     with data_file.open("rb") as file:
         # The buffered reader has read ahead: its descriptor is past tell().
-        assert file.read(10) == _content()[:10]
-        result = await _upload(url, file)
+        assert file.read(10) == content()[:10]
+        result = await upload(url, file)
         assert file.tell() == SIZE
         file.seek(10)
-        assert file.read(5) == _content()[10:15]  # the reader is in step again
-    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content()[10:])
+        assert file.read(5) == content()[10:15]  # the reader is in step again
+    assert {k: result[k] for k in ("length", "sha256")} == expect(content()[10:])
     assert spy.calls == [(10, SIZE - 10)]
 
 
@@ -153,8 +100,8 @@ async def test_multipart_file_part_goes_through_sendfile(
     with data_file.open("rb") as file:
         form = aioclient.FormData()
         form.add_field("file", file, filename="upload.bin")
-        result = await _upload(url / "form", form)
-    assert result == _expect(_content())
+        result = await upload(url / "form", form)
+    assert result == expect(content())
     assert spy.calls == [(0, SIZE)]
 
 
@@ -165,12 +112,12 @@ async def test_a_redirect_sends_the_file_again(
         await request.read()
         raise web.HTTPTemporaryRedirect("/")
 
-    app = _app()
+    app = digest_app()
     app.router.add_post("/old", redirect)
     async with serve_app(app) as base:
         with data_file.open("rb") as file:
-            result = await _upload(base / "old", file)
-    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content())
+            result = await upload(base / "old", file)
+    assert {k: result[k] for k in ("length", "sha256")} == expect(content())
     assert spy.calls == [(0, SIZE), (0, SIZE)]
 
 
@@ -180,7 +127,7 @@ async def test_an_empty_file_sends_no_bytes(
     path = tmp_path / "empty"
     path.write_bytes(b"")
     with path.open("rb") as file:
-        result = await _upload(url, file)
+        result = await upload(url, file)
     assert result["content_length"] == "0"
     assert result["length"] == 0
     assert spy.calls == []
@@ -197,9 +144,9 @@ async def test_framed_or_compressed_bodies_are_read_instead(
     url: URL, data_file: Path, spy: SendfileSpy, kwargs: dict[str, Any]
 ) -> None:
     with data_file.open("rb") as file:
-        result = await _upload(url, file, **kwargs)
+        result = await upload(url, file, **kwargs)
     assert result["chunked"]
-    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content())
+    assert {k: result[k] for k in ("length", "sha256")} == expect(content())
     assert spy.calls == []
 
 
@@ -224,73 +171,17 @@ async def test_chunk_tracing_gets_the_bytes(
     assert spy.calls == []
 
 
-@pytest.mark.parametrize(
-    "refusal",
-    [
-        pytest.param(NotImplementedError(), id="not-implemented"),
-        pytest.param(asyncio.SendfileNotAvailableError(), id="not-available"),
-    ],
-)
-async def test_a_loop_without_sendfile_falls_back_to_reading(
-    url: URL, data_file: Path, spy: SendfileSpy, refusal: BaseException
+async def test_a_refused_sendfile_falls_back_to_reading(
+    url: URL, data_file: Path, spy: SendfileSpy
 ) -> None:
-    spy.refuse = refusal
-    from aioclient_core import _writer
-
-    try:
-        with data_file.open("rb") as file:
-            assert file.read(7) == _content()[:7]
-            result = await _upload(url, file)
-            assert file.tell() == SIZE
-    finally:
-        _writer._no_sendfile_loops.discard(type(asyncio.get_running_loop()))
-    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content()[7:])
+    # (A loop with no sendfile at all is in test_session_sendfile_fd.py.)
+    spy.refuse = asyncio.SendfileNotAvailableError()
+    with data_file.open("rb") as file:
+        assert file.read(7) == content()[:7]
+        result = await upload(url, file)
+        assert file.tell() == SIZE
+    assert {k: result[k] for k in ("length", "sha256")} == expect(content()[7:])
     assert spy.calls == []
-
-
-_UVLOOP_UPLOAD = """
-import asyncio, hashlib, sys
-import uvloop
-from aiohttp import web
-import aioclient
-
-async def digest(request):
-    return web.Response(text=hashlib.sha256(await request.read()).hexdigest())
-
-async def main():
-    app = web.Application(client_max_size=2**30)
-    app.router.add_post("/", digest)
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.1)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    port = runner.addresses[0][1]
-    try:
-        async with aioclient.ClientSession() as session:
-            with open(sys.argv[1], "rb") as file:
-                async with session.post(f"http://127.0.0.1:{port}/", data=file) as r:
-                    print(r.status, await r.text(), file.tell())
-    finally:
-        await runner.cleanup()
-
-with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-    runner.run(main())
-"""
-
-
-def test_uvloop_uploads_files_without_sendfile(data_file: Path) -> None:
-    # uvloop's loop.sendfile raises NotImplementedError. (Its own interpreter:
-    # a uvloop loop inside pytest-asyncio's session is not what users run.)
-    pytest.importorskip("uvloop")
-    done = subprocess.run(
-        [sys.executable, "-c", _UVLOOP_UPLOAD, str(data_file)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    digest = hashlib.sha256(_content()).hexdigest()
-    assert done.stdout.split() == ["200", digest, str(SIZE)]
 
 
 async def test_tls_uploads_files_without_sendfile(
@@ -301,19 +192,19 @@ async def test_tls_uploads_files_without_sendfile(
     ca.issue_cert("127.0.0.1").configure_cert(server_context)
     client_context = ssl.create_default_context()
     ca.configure_trust(client_context)
-    runner = web.AppRunner(_app(), handle_signals=False, shutdown_timeout=0.1)
+    runner = web.AppRunner(digest_app(), handle_signals=False, shutdown_timeout=0.1)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context)
     await site.start()
     port = runner.addresses[0][1]
     try:
         with data_file.open("rb") as file:
-            result = await _upload(
+            result = await upload(
                 URL(f"https://127.0.0.1:{port}/"), file, ssl=client_context
             )
     finally:
         await runner.cleanup()
-    assert {k: result[k] for k in ("length", "sha256")} == _expect(_content())
+    assert {k: result[k] for k in ("length", "sha256")} == expect(content())
     assert spy.calls == []
 
 

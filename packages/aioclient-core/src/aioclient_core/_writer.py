@@ -23,6 +23,7 @@ from ._http._decompress import ZLibCompressor
 from ._http._models import HttpVersion
 from ._http._writer import LAST_CHUNK, encode_chunk, serialize_request_head
 from ._http.protocol import ResponseHandler
+from ._sendfile import sendfile_by_descriptor
 
 __all__ = ["SMALL_BODY", "WRITE_SLICE", "StreamWriter", "small_body"]
 
@@ -44,7 +45,8 @@ _Data = bytes | bytearray | memoryview
 _last_head: tuple[list[tuple[str, str]], str, str, HttpVersion, bytes] | None = None
 
 #: Event loop classes found not to implement ``loop.sendfile`` (uvloop's loop
-#: raises NotImplementedError): asked once per class, not once per body.
+#: raises NotImplementedError): asked once per class, not once per body; their
+#: file bodies go through ``_sendfile`` instead.
 _no_sendfile_loops: set[type[asyncio.AbstractEventLoop]] = set()
 
 
@@ -197,8 +199,9 @@ class StreamWriter:
         The kernel copies the file to the socket; nothing passes through
         Python. Only for a body sent as is: not chunked, not compressed, with
         no ``on_request_chunk_sent`` trace (it needs the bytes), over plain TCP
-        (not TLS), on an event loop that implements ``sendfile`` (the default
-        loop does; uvloop does not).
+        (not TLS). The default loop's ``loop.sendfile`` does the work; on a loop
+        without it (uvloop), ``os.sendfile`` where the platform has it (Linux),
+        see ``_sendfile``.
 
         Args:
             file: A regular file open for binary reading (its position is not used).
@@ -219,7 +222,6 @@ class StreamWriter:
             or self._chunked
             or self._on_chunk_sent is not None
             or count <= 0
-            or type(loop) in _no_sendfile_loops
         ):
             return False
         transport = self._protocol.transport
@@ -228,13 +230,23 @@ class StreamWriter:
         if transport.get_extra_info("ssl_object") is not None:
             return False  # the bytes must be encrypted in this process
         self.send_headers()  # the head first: sendfile waits for it to drain
-        try:
-            sent = await loop.sendfile(transport, file, offset, count, fallback=False)
-        except NotImplementedError:
-            _no_sendfile_loops.add(type(loop))
-            return False
-        except asyncio.SendfileNotAvailableError:
-            return False  # refused before sending anything
+        sent: int | None = None
+        if type(loop) not in _no_sendfile_loops:
+            try:
+                sent = await loop.sendfile(
+                    transport, file, offset, count, fallback=False
+                )
+            except NotImplementedError:
+                _no_sendfile_loops.add(type(loop))
+            except asyncio.SendfileNotAvailableError:
+                return False  # refused before sending anything
+        if sent is None:
+            # No loop.sendfile (uvloop): os.sendfile on the socket, where possible.
+            sent = await sendfile_by_descriptor(
+                self._protocol, loop, file, offset, count
+            )
+            if sent is None:
+                return False
         self.buffer_size += sent
         self.output_size += sent
         return True

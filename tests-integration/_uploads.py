@@ -1,0 +1,72 @@
+"""Shared by the file-upload tests: the file content and a server that digests it.
+
+The server (aiohttp.web, test-only) answers each upload with the length and
+SHA-256 of the body it received, so a test checks the exact bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from yarl import URL
+
+import aioclient
+
+__all__ = ["SIZE", "content", "digest_app", "expect", "upload"]
+
+SIZE = 3 * 2**20 + 12345  # several socket buffers, not a multiple of a page
+
+
+def content(size: int = SIZE) -> bytes:
+    """Every byte value in turn, ``size`` bytes."""
+    return bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+
+
+async def _digest(request: web.Request) -> web.Response:
+    """The request body's length and SHA-256 (aiohttp.web inflates ``deflate``)."""
+    body = await request.read()
+    return web.json_response(
+        {
+            "length": len(body),
+            "sha256": hashlib.sha256(body).hexdigest(),
+            "content_length": request.headers.get("Content-Length"),
+            "chunked": "chunked" in request.headers.get("Transfer-Encoding", ""),
+        }
+    )
+
+
+async def _multipart_digest(request: web.Request) -> web.Response:
+    reader = await request.multipart()
+    part = await reader.next()
+    assert isinstance(part, aiohttp.BodyPartReader)
+    body = await part.read()
+    return web.json_response(
+        {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+    )
+
+
+def digest_app() -> web.Application:
+    """``POST /`` digests the body, ``POST /form`` the first multipart part."""
+    app = web.Application(client_max_size=2**30)
+    app.router.add_post("/", _digest)
+    app.router.add_post("/form", _multipart_digest)
+    return app
+
+
+def expect(content: bytes) -> dict[str, Any]:
+    """What the server answers for ``content``."""
+    return {"length": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+
+
+async def upload(url: URL, data: Any, **kwargs: Any) -> dict[str, Any]:
+    """POST ``data`` with a new session; return the server's digest."""
+    async with (
+        aioclient.ClientSession() as session,
+        session.post(url, data=data, **kwargs) as resp,
+    ):
+        assert resp.status == 200, await resp.text()
+        result: dict[str, Any] = await resp.json()
+    return result

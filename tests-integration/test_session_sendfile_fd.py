@@ -1,0 +1,366 @@
+"""File bodies on event loops without ``loop.sendfile`` (uvloop): ``os.sendfile``.
+
+The transport owns the socket, so ``_sendfile`` writes behind its back only
+while the transport's buffer is empty, and waits for room on a private epoll
+instance (uvloop refuses ``add_writer`` on a transport's descriptor). These tests
+run the path on the default loop with its ``loop.sendfile`` refused as uvloop
+refuses it, on uvloop itself in its own interpreter, and against servers that
+stop reading or hang up while the socket is full.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _servers import RawServer, assert_pool_idle, read_head, serve_app
+from _uploads import SIZE, content, digest_app, expect, upload
+from yarl import URL
+
+import aioclient
+from aioclient_core import _sendfile, _writer
+
+pytestmark = pytest.mark.skipif(
+    not _sendfile.AVAILABLE, reason="os.sendfile and epoll are Linux features"
+)
+
+BIG = 24 * 2**20  # more than loopback's socket buffers hold
+
+
+class DescriptorSpy:
+    """Wraps ``os.sendfile``: what each call sent, and how often it found no room."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, int]] = []
+        self.full = 0
+        self.found_full = asyncio.Event()
+        self._original = os.sendfile
+
+    def __call__(self, out_fd: int, in_fd: int, offset: int, count: int) -> int:
+        try:
+            sent = self._original(out_fd, in_fd, offset, count)
+        except BlockingIOError:
+            self.full += 1
+            self.found_full.set()
+            raise
+        self.sent.append((offset, sent))
+        return sent
+
+
+@pytest.fixture
+def data_file(tmp_path: Path) -> Path:
+    path = tmp_path / "upload.bin"
+    path.write_bytes(content())
+    return path
+
+
+@pytest.fixture
+async def url() -> AsyncIterator[URL]:
+    async with serve_app(digest_app()) as base:
+        yield base
+
+
+@pytest.fixture
+async def no_loop_sendfile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[DescriptorSpy]:
+    """The running loop's sendfile raises NotImplementedError, as uvloop's does."""
+    loop = asyncio.get_running_loop()
+
+    async def refuse(*args: Any, **kwargs: Any) -> int:
+        raise NotImplementedError
+
+    monkeypatch.setattr(loop, "sendfile", refuse)
+    spy = DescriptorSpy()
+    monkeypatch.setattr(os, "sendfile", spy)
+    try:
+        yield spy
+    finally:
+        _writer._no_sendfile_loops.discard(type(loop))
+
+
+async def test_a_loop_without_sendfile_uses_os_sendfile(
+    url: URL, data_file: Path, no_loop_sendfile: DescriptorSpy
+) -> None:
+    with data_file.open("rb") as file:
+        assert file.read(7) == content()[:7]  # the reader has read ahead
+        result = await upload(url, file)
+        assert file.tell() == SIZE
+    assert {k: result[k] for k in ("length", "sha256")} == expect(content()[7:])
+    # One contiguous span from the reader's position, all through the kernel.
+    assert no_loop_sendfile.sent[0][0] == 7
+    assert sum(sent for _, sent in no_loop_sendfile.sent) == SIZE - 7
+    for (offset, sent), (following, _) in zip(
+        no_loop_sendfile.sent, no_loop_sendfile.sent[1:], strict=False
+    ):
+        assert following == offset + sent
+
+
+async def test_a_multipart_file_part_uses_os_sendfile(
+    url: URL, data_file: Path, no_loop_sendfile: DescriptorSpy
+) -> None:
+    with data_file.open("rb") as file:
+        form = aioclient.FormData()
+        form.add_field("file", file, filename="upload.bin")
+        result = await upload(url / "form", form)
+    assert result == expect(content())
+    assert sum(sent for _, sent in no_loop_sendfile.sent) == SIZE
+
+
+def _digest_response(body: bytes) -> bytes:
+    answer = hashlib.sha256(body).hexdigest().encode()
+    return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer)
+
+
+async def test_a_full_socket_waits_for_room(
+    tmp_path: Path, no_loop_sendfile: DescriptorSpy
+) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await read_head(reader)
+        await asyncio.sleep(0.3)  # not reading: the client's socket fills up
+        writer.write(_digest_response(await reader.readexactly(BIG)))
+        await writer.drain()
+
+    path = tmp_path / "big.bin"
+    path.write_bytes(content(BIG))
+    async with RawServer(handler) as server:
+        with path.open("rb") as file:
+            async with (
+                aioclient.ClientSession() as session,
+                session.post(server.url, data=file) as resp,
+            ):
+                assert await resp.text() == hashlib.sha256(content(BIG)).hexdigest()
+    assert no_loop_sendfile.full >= 1  # it did wait for room, and went on
+    assert sum(sent for _, sent in no_loop_sendfile.sent) == BIG
+
+
+async def test_a_server_hanging_up_on_a_full_socket_fails_the_request(
+    tmp_path: Path, no_loop_sendfile: DescriptorSpy
+) -> None:
+    hung_up = asyncio.Event()
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await read_head(reader)
+        await asyncio.sleep(0.3)  # the client is now waiting for room
+        writer.transport.abort()
+        hung_up.set()
+
+    path = tmp_path / "big.bin"
+    path.write_bytes(content(BIG))
+    async with RawServer(handler) as server, aioclient.ClientSession() as session:
+        with (
+            path.open("rb") as file,
+            pytest.raises(aioclient.ClientConnectionError),
+        ):
+            async with session.post(server.url, data=file) as resp:
+                await resp.read()
+        assert hung_up.is_set()
+        connector = session.connector
+        assert connector is not None
+        assert_pool_idle(connector)
+        assert not any(connector._idle.values())  # nothing went back
+    assert no_loop_sendfile.full >= 1
+
+
+async def test_closing_the_session_while_the_socket_is_full_ends_the_upload(
+    tmp_path: Path, no_loop_sendfile: DescriptorSpy
+) -> None:
+    # The upload is waiting for room when the session closes its connection:
+    # the request must fail at once, not wait for a socket that is gone.
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await read_head(reader)
+        await asyncio.sleep(5)  # never reads the body
+
+    path = tmp_path / "big.bin"
+    path.write_bytes(content(BIG))
+    async with RawServer(handler) as server:
+        session = aioclient.ClientSession()
+        with path.open("rb") as file:
+            request = asyncio.ensure_future(session.post(server.url, data=file))
+            await asyncio.wait_for(no_loop_sendfile.found_full.wait(), 10)
+            await session.close()
+            with pytest.raises(aioclient.ClientConnectionError):
+                await asyncio.wait_for(request, 2)
+
+
+class _HoldingTransport:
+    """Stands in for a transport that still holds bytes for its first checks."""
+
+    def __init__(self, sock: socket.socket, held: list[int]) -> None:
+        self._sock = sock
+        self.held = held
+        self.checks: list[int] = []
+        self.closing = False
+
+    def get_extra_info(self, name: str) -> Any:
+        return self._sock if name == "socket" else None
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def get_write_buffer_size(self) -> int:
+        size = self.held.pop(0) if self.held else 0
+        self.checks.append(size)
+        return size
+
+
+class _Protocol:
+    def __init__(self, transport: _HoldingTransport) -> None:
+        self.transport = transport
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+
+async def test_bytes_the_transport_holds_leave_before_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"0123456789")
+    ours, theirs = socket.socketpair()
+    ours.setblocking(False)
+    transport = _HoldingTransport(ours, held=[40, 40, 0])
+    calls: list[list[int]] = []
+    original = os.sendfile
+
+    def record(out_fd: int, in_fd: int, offset: int, count: int) -> int:
+        calls.append(list(transport.checks))
+        return original(out_fd, in_fd, offset, count)
+
+    monkeypatch.setattr(os, "sendfile", record)
+    try:
+        with path.open("rb") as file:
+            sent = await _sendfile.sendfile_by_descriptor(
+                _Protocol(transport),  # type: ignore[arg-type]
+                asyncio.get_running_loop(),
+                file,
+                2,
+                5,
+            )
+        assert sent == 5
+        assert theirs.recv(100) == b"23456"
+        assert calls == [[40, 40, 0]]  # only once the transport held nothing
+    finally:
+        ours.close()
+        theirs.close()
+
+
+async def test_a_file_shorter_than_announced_stops_at_its_end(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"abc")
+    ours, theirs = socket.socketpair()
+    ours.setblocking(False)
+    try:
+        with path.open("rb") as file:
+            sent = await _sendfile.sendfile_by_descriptor(
+                _Protocol(_HoldingTransport(ours, held=[])),  # type: ignore[arg-type]
+                asyncio.get_running_loop(),
+                file,
+                1,
+                10,
+            )
+        assert sent == 2
+        assert theirs.recv(100) == b"bc"
+    finally:
+        ours.close()
+        theirs.close()
+
+
+_UVLOOP_UPLOAD = """
+import asyncio, hashlib, os, sys
+import uvloop
+from aiohttp import web
+import aioclient
+
+calls = []
+original = os.sendfile
+def spy(out_fd, in_fd, offset, count):
+    sent = original(out_fd, in_fd, offset, count)
+    calls.append(sent)
+    return sent
+os.sendfile = spy
+
+async def digest(request):
+    return web.Response(text=hashlib.sha256(await request.read()).hexdigest())
+
+async def main():
+    app = web.Application(client_max_size=2**30)
+    app.router.add_post("/", digest)
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.1)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    try:
+        async with aioclient.ClientSession() as session:
+            with open(sys.argv[1], "rb") as file:
+                async with session.post(f"http://127.0.0.1:{port}/", data=file) as r:
+                    print(r.status, await r.text(), file.tell(), sum(calls))
+    finally:
+        await runner.cleanup()
+
+with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+    runner.run(main())
+"""
+
+
+def test_uvloop_uploads_files_with_os_sendfile(data_file: Path) -> None:
+    # uvloop's loop.sendfile raises NotImplementedError. (Its own interpreter:
+    # a uvloop loop inside pytest-asyncio's session is not what users run.)
+    pytest.importorskip("uvloop")
+    done = subprocess.run(
+        [sys.executable, "-c", _UVLOOP_UPLOAD, str(data_file)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    digest = hashlib.sha256(content()).hexdigest()
+    # The whole file went through os.sendfile, and the position is after it.
+    assert done.stdout.split() == ["200", digest, str(SIZE), str(SIZE)]
+
+
+async def test_a_lost_connection_wakes_a_wait_for_room(tmp_path: Path) -> None:
+    # When the transport closes the socket, the descriptor leaves the epoll
+    # instance and will never be reported: the protocol's closed future ends
+    # the wait instead.
+    path = tmp_path / "big.bin"
+    path.write_bytes(content(BIG))
+    ours, theirs = socket.socketpair()
+    ours.setblocking(False)
+    transport = _HoldingTransport(ours, held=[])
+    protocol = _Protocol(transport)
+    try:
+        with path.open("rb") as file:
+            sending = asyncio.ensure_future(
+                _sendfile.sendfile_by_descriptor(
+                    protocol,  # type: ignore[arg-type]
+                    asyncio.get_running_loop(),
+                    file,
+                    0,
+                    BIG,
+                )
+            )
+            await asyncio.sleep(0.2)  # nobody reads `theirs`: it is waiting
+            assert not sending.done()
+            transport.closing = True
+            protocol.closed.set_result(None)
+            with pytest.raises(aioclient.ClientConnectionResetError):
+                await asyncio.wait_for(sending, 2)
+    finally:
+        ours.close()
+        theirs.close()
