@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 from _servers import RawServer, assert_pool_idle, read_head, serve_app
 from _uploads import SIZE, content, digest_app, expect, upload
 from yarl import URL
@@ -281,7 +282,7 @@ async def test_a_file_shorter_than_announced_stops_at_its_end(
 
 
 _UVLOOP_UPLOAD = """
-import asyncio, hashlib, os, sys
+import asyncio, hashlib, os, ssl, sys
 import uvloop
 from aiohttp import web
 import aioclient
@@ -297,70 +298,62 @@ os.sendfile = spy
 async def digest(request):
     return web.Response(text=hashlib.sha256(await request.read()).hexdigest())
 
-async def main():
+async def main(path, pems):
+    server_tls = client_tls = None
+    if pems:  # the server's key and chain, then the CA
+        server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        server_tls.load_cert_chain(pems[0])
+        client_tls = ssl.create_default_context(cafile=pems[1])
     app = web.Application(client_max_size=2**30)
     app.router.add_post("/", digest)
     runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.1)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_tls).start()
     port = runner.addresses[0][1]
+    url = f"{'https' if pems else 'http'}://127.0.0.1:{port}/"
     try:
         async with aioclient.ClientSession() as session:
-            with open(sys.argv[1], "rb") as file:
-                async with session.post(f"http://127.0.0.1:{port}/", data=file) as r:
+            with open(path, "rb") as file:
+                kwargs = {"ssl": client_tls} if client_tls else {}
+                async with session.post(url, data=file, **kwargs) as r:
                     print(r.status, await r.text(), file.tell(), sum(calls))
     finally:
         await runner.cleanup()
 
 with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-    runner.run(main())
+    runner.run(main(sys.argv[1], sys.argv[2:]))
 """
 
 
-def test_uvloop_uploads_files_with_os_sendfile(data_file: Path) -> None:
-    # uvloop's loop.sendfile raises NotImplementedError. (Its own interpreter:
-    # a uvloop loop inside pytest-asyncio's session is not what users run.)
+def _run_uvloop_upload(*args: str) -> list[str]:
+    # (Its own interpreter: a uvloop loop inside pytest-asyncio's session is not
+    # what users run.)
     pytest.importorskip("uvloop")
     done = subprocess.run(
-        [sys.executable, "-c", _UVLOOP_UPLOAD, str(data_file)],
+        [sys.executable, "-c", _UVLOOP_UPLOAD, *args],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_uvloop_uploads_files_with_os_sendfile(data_file: Path) -> None:
+    # uvloop's loop.sendfile raises NotImplementedError; the whole file goes
+    # through os.sendfile, and the position is after it.
     digest = hashlib.sha256(content()).hexdigest()
-    # The whole file went through os.sendfile, and the position is after it.
-    assert done.stdout.split() == ["200", digest, str(SIZE), str(SIZE)]
+    assert _run_uvloop_upload(str(data_file)) == ["200", digest, str(SIZE), str(SIZE)]
 
 
-async def test_a_lost_connection_wakes_a_wait_for_room(tmp_path: Path) -> None:
-    # When the transport closes the socket, the descriptor leaves the epoll
-    # instance and will never be reported: the protocol's closed future ends
-    # the wait instead.
-    path = tmp_path / "big.bin"
-    path.write_bytes(content(BIG))
-    ours, theirs = socket.socketpair()
-    ours.setblocking(False)
-    transport = _HoldingTransport(ours, held=[])
-    protocol = _Protocol(transport)
-    try:
-        with path.open("rb") as file:
-            sending = asyncio.ensure_future(
-                _sendfile.sendfile_by_descriptor(
-                    protocol,  # type: ignore[arg-type]
-                    asyncio.get_running_loop(),
-                    file,
-                    0,
-                    BIG,
-                )
-            )
-            await asyncio.sleep(0.2)  # nobody reads `theirs`: it is waiting
-            assert not sending.done()
-            transport.closing = True
-            protocol.closed.set_result(None)
-            with pytest.raises(aioclient.ClientConnectionResetError):
-                await asyncio.wait_for(sending, 2)
-    finally:
-        ours.close()
-        theirs.close()
+def test_uvloop_tls_uploads_read_slices(data_file: Path, tmp_path: Path) -> None:
+    # TLS encrypts in this process: no os.sendfile, or the server would get
+    # plaintext in the middle of the TLS stream.
+    ca = trustme.CA()
+    chain, authority = tmp_path / "server.pem", tmp_path / "ca.pem"
+    ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(chain)
+    ca.cert_pem.write_to_path(authority)
+    digest = hashlib.sha256(content()).hexdigest()
+    result = _run_uvloop_upload(str(data_file), str(chain), str(authority))
+    assert result == ["200", digest, str(SIZE), "0"]
