@@ -357,3 +357,34 @@ def test_uvloop_tls_uploads_read_slices(data_file: Path, tmp_path: Path) -> None
     digest = hashlib.sha256(content()).hexdigest()
     result = _run_uvloop_upload(str(data_file), str(chain), str(authority))
     assert result == ["200", digest, str(SIZE), "0"]
+
+
+async def test_a_loop_that_cannot_watch_descriptors_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Asked before any byte is sent, so the caller can still read slices.
+    loop = asyncio.get_running_loop()
+
+    def cannot(*args: Any) -> None:
+        raise NotImplementedError
+
+    monkeypatch.setattr(loop, "add_reader", cannot)
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"abc")
+    ours, theirs = socket.socketpair()
+    try:
+        with path.open("rb") as file:
+            sent = await _sendfile.sendfile_by_descriptor(
+                _Protocol(_HoldingTransport(ours, held=[])),  # type: ignore[arg-type]
+                loop,
+                file,
+                0,
+                3,
+            )
+        assert sent is None
+        theirs.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            theirs.recv(10)  # nothing was sent
+    finally:
+        ours.close()
+        theirs.close()

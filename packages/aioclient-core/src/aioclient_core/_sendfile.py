@@ -70,6 +70,11 @@ async def sendfile_by_descriptor(
     position, end = offset, offset + count
     with select.epoll(1) as poller:
         poller.register(out_fd, select.EPOLLOUT)
+        try:  # some loops cannot watch descriptors: ask before sending anything
+            loop.add_reader(poller.fileno(), _ignore)
+            loop.remove_reader(poller.fileno())
+        except NotImplementedError:
+            return None
         while position < end:
             if transport.is_closing():
                 raise ClientConnectionResetError("Cannot write to closing transport")
@@ -86,6 +91,10 @@ async def sendfile_by_descriptor(
                 break  # the file is shorter than it was
             position += sent
     return position - offset
+
+
+def _ignore() -> None:
+    """A reader callback that is never called (see the probe above)."""
 
 
 async def _until_writable(
