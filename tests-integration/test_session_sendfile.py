@@ -12,7 +12,6 @@ import asyncio
 import io
 import os
 import ssl
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,19 +23,6 @@ from aiohttp import web
 from yarl import URL
 
 import aioclient
-
-
-@pytest.fixture
-def data_file(tmp_path: Path) -> Path:
-    path = tmp_path / "upload.bin"
-    path.write_bytes(content())
-    return path
-
-
-@pytest.fixture
-async def url() -> AsyncIterator[URL]:
-    async with serve_app(digest_app()) as base:
-        yield base
 
 
 class SendfileSpy:
@@ -70,10 +56,10 @@ async def spy(monkeypatch: pytest.MonkeyPatch) -> SendfileSpy:
 
 
 async def test_a_file_body_goes_through_sendfile(
-    url: URL, data_file: Path, spy: SendfileSpy
+    digest_url: URL, upload_file: Path, spy: SendfileSpy
 ) -> None:
-    with data_file.open("rb") as file:
-        result = await upload(url, file)
+    with upload_file.open("rb") as file:
+        result = await upload(digest_url, file)
         assert file.tell() == SIZE  # as if the file had been read
     assert result["content_length"] == str(SIZE)
     assert {k: result[k] for k in ("length", "sha256")} == expect(content())
@@ -81,12 +67,12 @@ async def test_a_file_body_goes_through_sendfile(
 
 
 async def test_the_file_is_sent_from_its_current_position(
-    url: URL, data_file: Path, spy: SendfileSpy
+    digest_url: URL, upload_file: Path, spy: SendfileSpy
 ) -> None:
-    with data_file.open("rb") as file:
+    with upload_file.open("rb") as file:
         # The buffered reader has read ahead: its descriptor is past tell().
         assert file.read(10) == content()[:10]
-        result = await upload(url, file)
+        result = await upload(digest_url, file)
         assert file.tell() == SIZE
         file.seek(10)
         assert file.read(5) == content()[10:15]  # the reader is in step again
@@ -95,18 +81,18 @@ async def test_the_file_is_sent_from_its_current_position(
 
 
 async def test_multipart_file_part_goes_through_sendfile(
-    url: URL, data_file: Path, spy: SendfileSpy
+    digest_url: URL, upload_file: Path, spy: SendfileSpy
 ) -> None:
-    with data_file.open("rb") as file:
+    with upload_file.open("rb") as file:
         form = aioclient.FormData()
         form.add_field("file", file, filename="upload.bin")
-        result = await upload(url / "form", form)
+        result = await upload(digest_url / "form", form)
     assert result == expect(content())
     assert spy.calls == [(0, SIZE)]
 
 
 async def test_a_redirect_sends_the_file_again(
-    data_file: Path, spy: SendfileSpy
+    upload_file: Path, spy: SendfileSpy
 ) -> None:
     async def redirect(request: web.Request) -> web.Response:
         await request.read()
@@ -115,19 +101,19 @@ async def test_a_redirect_sends_the_file_again(
     app = digest_app()
     app.router.add_post("/old", redirect)
     async with serve_app(app) as base:
-        with data_file.open("rb") as file:
+        with upload_file.open("rb") as file:
             result = await upload(base / "old", file)
     assert {k: result[k] for k in ("length", "sha256")} == expect(content())
     assert spy.calls == [(0, SIZE), (0, SIZE)]
 
 
 async def test_an_empty_file_sends_no_bytes(
-    url: URL, tmp_path: Path, spy: SendfileSpy
+    digest_url: URL, tmp_path: Path, spy: SendfileSpy
 ) -> None:
     path = tmp_path / "empty"
     path.write_bytes(b"")
     with path.open("rb") as file:
-        result = await upload(url, file)
+        result = await upload(digest_url, file)
     assert result["content_length"] == "0"
     assert result["length"] == 0
     assert spy.calls == []
@@ -141,17 +127,17 @@ async def test_an_empty_file_sends_no_bytes(
     ],
 )
 async def test_framed_or_compressed_bodies_are_read_instead(
-    url: URL, data_file: Path, spy: SendfileSpy, kwargs: dict[str, Any]
+    digest_url: URL, upload_file: Path, spy: SendfileSpy, kwargs: dict[str, Any]
 ) -> None:
-    with data_file.open("rb") as file:
-        result = await upload(url, file, **kwargs)
+    with upload_file.open("rb") as file:
+        result = await upload(digest_url, file, **kwargs)
     assert result["chunked"]
     assert {k: result[k] for k in ("length", "sha256")} == expect(content())
     assert spy.calls == []
 
 
 async def test_chunk_tracing_gets_the_bytes(
-    url: URL, data_file: Path, spy: SendfileSpy
+    digest_url: URL, upload_file: Path, spy: SendfileSpy
 ) -> None:
     traced: list[int] = []
 
@@ -160,10 +146,10 @@ async def test_chunk_tracing_gets_the_bytes(
 
     trace = aioclient.TraceConfig()
     trace.on_request_chunk_sent.append(on_chunk)
-    with data_file.open("rb") as file:
+    with upload_file.open("rb") as file:
         async with (
             aioclient.ClientSession(trace_configs=[trace]) as session,
-            session.post(url, data=file) as resp,
+            session.post(digest_url, data=file) as resp,
         ):
             result = await resp.json()
     assert result["length"] == SIZE
@@ -172,20 +158,20 @@ async def test_chunk_tracing_gets_the_bytes(
 
 
 async def test_a_refused_sendfile_falls_back_to_reading(
-    url: URL, data_file: Path, spy: SendfileSpy
+    digest_url: URL, upload_file: Path, spy: SendfileSpy
 ) -> None:
     # (A loop with no sendfile at all is in test_session_sendfile_fd.py.)
     spy.refuse = asyncio.SendfileNotAvailableError()
-    with data_file.open("rb") as file:
+    with upload_file.open("rb") as file:
         assert file.read(7) == content()[:7]
-        result = await upload(url, file)
+        result = await upload(digest_url, file)
         assert file.tell() == SIZE
     assert {k: result[k] for k in ("length", "sha256")} == expect(content()[7:])
     assert spy.calls == []
 
 
 async def test_tls_uploads_files_without_sendfile(
-    data_file: Path, spy: SendfileSpy
+    upload_file: Path, spy: SendfileSpy
 ) -> None:
     ca = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -198,7 +184,7 @@ async def test_tls_uploads_files_without_sendfile(
     await site.start()
     port = runner.addresses[0][1]
     try:
-        with data_file.open("rb") as file:
+        with upload_file.open("rb") as file:
             result = await upload(
                 URL(f"https://127.0.0.1:{port}/"), file, ssl=client_context
             )
@@ -209,7 +195,7 @@ async def test_tls_uploads_files_without_sendfile(
 
 
 async def test_a_server_closing_mid_upload_fails_the_request(
-    data_file: Path,
+    upload_file: Path,
 ) -> None:
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -222,7 +208,7 @@ async def test_a_server_closing_mid_upload_fails_the_request(
         url = server.url
         async with aioclient.ClientSession() as session:
             with (
-                data_file.open("rb") as file,
+                upload_file.open("rb") as file,
                 pytest.raises(aioclient.ClientConnectionError),
             ):
                 async with session.post(url, data=file) as resp:

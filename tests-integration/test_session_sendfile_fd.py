@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 import trustme
-from _servers import RawServer, assert_pool_idle, read_head, serve_app
-from _uploads import SIZE, content, digest_app, expect, upload
+from _servers import RawServer, assert_pool_idle, read_head
+from _uploads import SIZE, content, expect, upload
 from yarl import URL
 
 import aioclient
@@ -57,16 +57,11 @@ class DescriptorSpy:
 
 
 @pytest.fixture
-def data_file(tmp_path: Path) -> Path:
-    path = tmp_path / "upload.bin"
-    path.write_bytes(content())
+def big_file(tmp_path: Path) -> Path:
+    """More than the socket buffers hold: the upload has to wait for room."""
+    path = tmp_path / "big.bin"
+    path.write_bytes(content(BIG))
     return path
-
-
-@pytest.fixture
-async def url() -> AsyncIterator[URL]:
-    async with serve_app(digest_app()) as base:
-        yield base
 
 
 @pytest.fixture
@@ -89,11 +84,11 @@ async def no_loop_sendfile(
 
 
 async def test_a_loop_without_sendfile_uses_os_sendfile(
-    url: URL, data_file: Path, no_loop_sendfile: DescriptorSpy
+    digest_url: URL, upload_file: Path, no_loop_sendfile: DescriptorSpy
 ) -> None:
-    with data_file.open("rb") as file:
+    with upload_file.open("rb") as file:
         assert file.read(7) == content()[:7]  # the reader has read ahead
-        result = await upload(url, file)
+        result = await upload(digest_url, file)
         assert file.tell() == SIZE
     assert {k: result[k] for k in ("length", "sha256")} == expect(content()[7:])
     # One contiguous span from the reader's position, all through the kernel.
@@ -106,12 +101,12 @@ async def test_a_loop_without_sendfile_uses_os_sendfile(
 
 
 async def test_a_multipart_file_part_uses_os_sendfile(
-    url: URL, data_file: Path, no_loop_sendfile: DescriptorSpy
+    digest_url: URL, upload_file: Path, no_loop_sendfile: DescriptorSpy
 ) -> None:
-    with data_file.open("rb") as file:
+    with upload_file.open("rb") as file:
         form = aioclient.FormData()
         form.add_field("file", file, filename="upload.bin")
-        result = await upload(url / "form", form)
+        result = await upload(digest_url / "form", form)
     assert result == expect(content())
     assert sum(sent for _, sent in no_loop_sendfile.sent) == SIZE
 
@@ -122,7 +117,7 @@ def _digest_response(body: bytes) -> bytes:
 
 
 async def test_a_full_socket_waits_for_room(
-    tmp_path: Path, no_loop_sendfile: DescriptorSpy
+    big_file: Path, no_loop_sendfile: DescriptorSpy
 ) -> None:
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -132,10 +127,8 @@ async def test_a_full_socket_waits_for_room(
         writer.write(_digest_response(await reader.readexactly(BIG)))
         await writer.drain()
 
-    path = tmp_path / "big.bin"
-    path.write_bytes(content(BIG))
     async with RawServer(handler) as server:
-        with path.open("rb") as file:
+        with big_file.open("rb") as file:
             async with (
                 aioclient.ClientSession() as session,
                 session.post(server.url, data=file) as resp,
@@ -146,7 +139,7 @@ async def test_a_full_socket_waits_for_room(
 
 
 async def test_a_server_hanging_up_on_a_full_socket_fails_the_request(
-    tmp_path: Path, no_loop_sendfile: DescriptorSpy
+    big_file: Path, no_loop_sendfile: DescriptorSpy
 ) -> None:
     hung_up = asyncio.Event()
 
@@ -158,11 +151,9 @@ async def test_a_server_hanging_up_on_a_full_socket_fails_the_request(
         writer.transport.abort()
         hung_up.set()
 
-    path = tmp_path / "big.bin"
-    path.write_bytes(content(BIG))
     async with RawServer(handler) as server, aioclient.ClientSession() as session:
         with (
-            path.open("rb") as file,
+            big_file.open("rb") as file,
             pytest.raises(aioclient.ClientConnectionError),
         ):
             async with session.post(server.url, data=file) as resp:
@@ -176,7 +167,7 @@ async def test_a_server_hanging_up_on_a_full_socket_fails_the_request(
 
 
 async def test_closing_the_session_while_the_socket_is_full_ends_the_upload(
-    tmp_path: Path, no_loop_sendfile: DescriptorSpy
+    big_file: Path, no_loop_sendfile: DescriptorSpy
 ) -> None:
     # The upload is waiting for room when the session closes its connection:
     # the request must fail at once, not wait for a socket that is gone.
@@ -186,11 +177,9 @@ async def test_closing_the_session_while_the_socket_is_full_ends_the_upload(
         await read_head(reader)
         await asyncio.sleep(5)  # never reads the body
 
-    path = tmp_path / "big.bin"
-    path.write_bytes(content(BIG))
     async with RawServer(handler) as server:
         session = aioclient.ClientSession()
-        with path.open("rb") as file:
+        with big_file.open("rb") as file:
             request = asyncio.ensure_future(session.post(server.url, data=file))
             await asyncio.wait_for(no_loop_sendfile.found_full.wait(), 10)
             await session.close()
@@ -281,6 +270,36 @@ async def test_a_file_shorter_than_announced_stops_at_its_end(
         theirs.close()
 
 
+async def test_a_lost_connection_wakes_a_wait_for_room(big_file: Path) -> None:
+    # When the transport closes the socket, the descriptor leaves the epoll
+    # instance and will never be reported: the protocol's closed future ends
+    # the wait instead.
+    ours, theirs = socket.socketpair()
+    ours.setblocking(False)
+    transport = _HoldingTransport(ours, held=[])
+    protocol = _Protocol(transport)
+    try:
+        with big_file.open("rb") as file:
+            sending = asyncio.ensure_future(
+                _sendfile.sendfile_by_descriptor(
+                    protocol,  # type: ignore[arg-type]
+                    asyncio.get_running_loop(),
+                    file,
+                    0,
+                    BIG,
+                )
+            )
+            await asyncio.sleep(0.2)  # nobody reads `theirs`: it is waiting
+            assert not sending.done()
+            transport.closing = True
+            protocol.closed.set_result(None)
+            with pytest.raises(aioclient.ClientConnectionResetError):
+                await asyncio.wait_for(sending, 2)
+    finally:
+        ours.close()
+        theirs.close()
+
+
 _UVLOOP_UPLOAD = """
 import asyncio, hashlib, os, ssl, sys
 import uvloop
@@ -340,14 +359,14 @@ def _run_uvloop_upload(*args: str) -> list[str]:
     return done.stdout.split()
 
 
-def test_uvloop_uploads_files_with_os_sendfile(data_file: Path) -> None:
+def test_uvloop_uploads_files_with_os_sendfile(upload_file: Path) -> None:
     # uvloop's loop.sendfile raises NotImplementedError; the whole file goes
     # through os.sendfile, and the position is after it.
     digest = hashlib.sha256(content()).hexdigest()
-    assert _run_uvloop_upload(str(data_file)) == ["200", digest, str(SIZE), str(SIZE)]
+    assert _run_uvloop_upload(str(upload_file)) == ["200", digest, str(SIZE), str(SIZE)]
 
 
-def test_uvloop_tls_uploads_read_slices(data_file: Path, tmp_path: Path) -> None:
+def test_uvloop_tls_uploads_read_slices(upload_file: Path, tmp_path: Path) -> None:
     # TLS encrypts in this process: no os.sendfile, or the server would get
     # plaintext in the middle of the TLS stream.
     ca = trustme.CA()
@@ -355,7 +374,7 @@ def test_uvloop_tls_uploads_read_slices(data_file: Path, tmp_path: Path) -> None
     ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(chain)
     ca.cert_pem.write_to_path(authority)
     digest = hashlib.sha256(content()).hexdigest()
-    result = _run_uvloop_upload(str(data_file), str(chain), str(authority))
+    result = _run_uvloop_upload(str(upload_file), str(chain), str(authority))
     assert result == ["200", digest, str(SIZE), "0"]
 
 

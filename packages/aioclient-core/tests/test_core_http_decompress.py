@@ -277,13 +277,19 @@ def test_set_zlib_backend() -> None:
     assert get_zlib_backend() is zlib
 
 
-def test_default_decoder_is_the_fast_module_and_compression_stays_zlib(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    fast = CountingZlib()
-    monkeypatch.setitem(sys.modules, "aioclient_test_fast_zlib", fast)
+@pytest.fixture
+def fast(monkeypatch: pytest.MonkeyPatch) -> CountingZlib:
+    """A counting module installed as the only fast decoder, not chosen yet."""
+    module = CountingZlib()
+    monkeypatch.setitem(sys.modules, "aioclient_test_fast_zlib", module)
     monkeypatch.setattr(_decompress, "_FAST_DECODERS", ("aioclient_test_fast_zlib",))
     monkeypatch.setattr(_decompress, "_default_decoder", None)
+    return module
+
+
+def test_default_decoder_is_the_fast_module_and_compression_stays_zlib(
+    fast: CountingZlib,
+) -> None:
     assert decoding_backend() is fast
     assert ZLibDecompressor("gzip").decompress(gzip.compress(b"payload")) == b"payload"
     assert fast.calls == 1
@@ -312,13 +318,7 @@ def test_default_decoder_falls_back_to_zlib(
     assert ZLibDecompressor("gzip").decompress(gzip.compress(b"x" * 99)) == b"x" * 99
 
 
-def test_a_chosen_backend_decodes_even_when_it_is_zlib(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    fast = CountingZlib()
-    monkeypatch.setitem(sys.modules, "aioclient_test_fast_zlib", fast)
-    monkeypatch.setattr(_decompress, "_FAST_DECODERS", ("aioclient_test_fast_zlib",))
-    monkeypatch.setattr(_decompress, "_default_decoder", None)
+def test_a_chosen_backend_decodes_even_when_it_is_zlib(fast: CountingZlib) -> None:
     set_zlib_backend(zlib)
     assert decoding_backend() is zlib
     ZLibDecompressor("deflate").decompress(zlib.compress(b"payload"))

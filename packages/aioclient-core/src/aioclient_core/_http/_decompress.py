@@ -74,9 +74,7 @@ def set_zlib_backend(new_zlib_backend: ModuleType) -> None:
     Raises:
         TypeError: The module lacks part of the zlib API.
     """
-    missing = [
-        name for name in _REQUIRED_ZLIB_ATTRS if not hasattr(new_zlib_backend, name)
-    ]
+    missing = _missing_zlib_parts(new_zlib_backend)
     if missing:
         raise TypeError(
             f"{getattr(new_zlib_backend, '__name__', new_zlib_backend)!r} "
@@ -116,15 +114,14 @@ def decoding_backend() -> ModuleType:
     global _default_decoder
     if _default_decoder is None:
         found = _optional_module(*_FAST_DECODERS)
-        _default_decoder = found if _is_zlib_compatible(found) else zlib
+        usable = found is not None and not _missing_zlib_parts(found)
+        _default_decoder = found if usable else zlib
     return _default_decoder
 
 
-def _is_zlib_compatible(module: object) -> bool:
-    """True if ``module`` has every part of the zlib API the coders use."""
-    return module is not None and all(
-        hasattr(module, name) for name in _REQUIRED_ZLIB_ATTRS
-    )
+def _missing_zlib_parts(module: object) -> list[str]:
+    """The parts of the zlib API the coders use that ``module`` lacks."""
+    return [name for name in _REQUIRED_ZLIB_ATTRS if not hasattr(module, name)]
 
 
 def _optional_module(*names: str) -> Any:
