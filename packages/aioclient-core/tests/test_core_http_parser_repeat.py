@@ -1,6 +1,6 @@
 """A head that repeats byte for byte is recognised, and gives the same result.
 
-The parser remembers the last head it parsed in one go (keep-alive answers
+The parser remembers the last few heads it parsed in one go (keep-alive answers
 repeat exactly until their ``Date`` changes). Each test first parses a head so
 that it is remembered, then checks that what depends on the request or on the
 parser's limits is decided again: the body rules of the method and of
@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_core_http_parser import ParserFactory, run
 
+from aioclient_core._http import _parser
 from aioclient_core._http import (
     RESPONSE_PARSERS,
     BadHttpMessage,
@@ -80,6 +81,40 @@ def test_repeated_chunked_head_keeps_the_trailer_budget(impl: ParserFactory) -> 
     out = run(impl, [head + body], eof=False, limits={"max_headers": 3})
     assert isinstance(out.error, BadHttpMessage)
     assert out.body == b"abc"
+
+
+def test_alternating_heads_are_each_recognised(impl: ParserFactory) -> None:
+    moved = b"HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n"
+    done = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    first = [run(impl, [data], eof=False).heads[0] for data in (moved, done)]
+    again = [run(impl, [data], eof=False).heads[0] for data in (moved, done)]
+    # The very same (immutable) message: neither head was parsed again.
+    assert again[0] is first[0] and again[1] is first[1]
+    assert again[0].code == 302 and again[1].code == 200
+
+
+def test_the_memory_of_heads_is_bounded(impl: ParserFactory) -> None:
+    _parser._recent_heads.clear()
+    heads = [
+        b"HTTP/1.1 200 OK\r\nX-N: %d\r\nContent-Length: 0\r\n\r\n" % n
+        for n in range(100)
+    ]
+    for data in heads:
+        _remember(impl, data)
+    assert len(_parser._recent_heads) == 32
+    # The oldest went first; the newest are still there (the key is the head
+    # without its final empty line, the method and read_until_eof).
+    assert _parser._recent_heads.get((heads[0][:-4], "GET", True)) is None
+    assert _parser._recent_heads.get((heads[-1][:-4], "GET", True)) is not None
+
+
+def test_a_long_head_is_not_remembered(impl: ParserFactory) -> None:
+    _parser._recent_heads.clear()
+    data = b"HTTP/1.1 200 OK\r\nX-Big: %s\r\nContent-Length: 0\r\n\r\n" % (
+        b"v" * 5000
+    )
+    assert run(impl, [data], eof=False).error is None
+    assert len(_parser._recent_heads) == 0
 
 
 _NAMES = st.sampled_from(["X-A", "x-b", "Server", "Date", "Connection", "Vary"])

@@ -1,4 +1,4 @@
-"""StreamWriter reuses the bytes of a request head only for equal inputs."""
+"""StreamWriter reuses the bytes of a recent request head only for equal inputs."""
 
 import asyncio
 
@@ -6,6 +6,7 @@ import pytest
 from multidict import CIMultiDict
 
 from aioclient_core._http import HttpVersion10, HttpVersion11
+from aioclient_core import _writer
 from aioclient_core._writer import StreamWriter
 
 
@@ -62,3 +63,47 @@ def test_a_bad_value_is_refused_even_after_a_good_head() -> None:
     bad = CIMultiDict([("Host", "a.example"), ("X-A", "1\r\nX-B: 2")])
     with pytest.raises(ValueError, match="header injection"):
         _head("GET", "/", HttpVersion11, bad)
+
+
+def _pending(method: str, target: str, headers: CIMultiDict[str]) -> bytes:
+    loop = asyncio.new_event_loop()
+    try:
+        writer = StreamWriter(_Protocol(), loop)  # type: ignore[arg-type]
+    finally:
+        loop.close()
+    writer.set_head(method, target, HttpVersion11, headers)
+    return writer._pending_head
+
+
+def test_alternating_heads_are_each_reused() -> None:
+    headers = CIMultiDict([("Host", "a.example")])
+    first = [_pending("GET", target, headers) for target in ("/a", "/b")]
+    again = [_pending("GET", target, headers) for target in ("/a", "/b")]
+    # The very same bytes objects: neither head was serialized again.
+    assert again[0] is first[0] and again[1] is first[1]
+    assert first[0].startswith(b"GET /a ") and first[1].startswith(b"GET /b ")
+
+
+def test_the_memory_of_heads_is_bounded() -> None:
+    _writer._recent_heads.clear()
+    headers = CIMultiDict([("Host", "a.example")])
+    for n in range(100):
+        _pending("GET", f"/{n}", headers)
+    assert len(_writer._recent_heads) == 32
+    first = _pending("GET", "/0", headers)  # forgotten: serialized afresh
+    assert first is not _pending("GET", "/1", headers)
+    assert _pending("GET", "/99", headers) is _pending("GET", "/99", headers)
+
+
+def test_a_long_head_is_not_remembered() -> None:
+    _writer._recent_heads.clear()
+    headers = CIMultiDict([("Host", "a.example"), ("X-Big", "v" * 5000)])
+    head = _pending("GET", "/", headers)
+    assert head.endswith(b"v" * 5000 + b"\r\n\r\n")
+    assert len(_writer._recent_heads) == 0
+
+
+def test_an_unhashable_value_is_refused_as_before() -> None:
+    headers = CIMultiDict([("Host", "a.example"), ("X-A", ["1"])])
+    with pytest.raises(TypeError):
+        _pending("GET", "/", headers)  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from aioclient_forms import BytesPayload
 from ._exceptions import ClientConnectionResetError
 from ._http._decompress import ZLibCompressor
 from ._http._models import HttpVersion
+from ._http._recent import RecentResults
 from ._http._writer import LAST_CHUNK, encode_chunk, serialize_request_head
 from ._http.protocol import ResponseHandler
 from ._sendfile import sendfile_by_descriptor
@@ -38,11 +39,16 @@ SMALL_BODY = _HIGH_WATER
 
 _Data = bytes | bytearray | memoryview
 
-#: The last request head serialized, with its inputs: keep-alive requests
-#: usually repeat their head exactly, and equal inputs give equal (already
-#: validated) bytes. One entry for the process, not one per connection: idle
-#: connections then hold nothing for it.
-_last_head: tuple[list[tuple[str, str]], str, str, HttpVersion, bytes] | None = None
+#: Request heads serialized recently, by their inputs: a client usually sends
+#: the same few heads again and again (one endpoint polled, a few alternated, a
+#: redirect followed), and equal inputs give equal, already validated bytes.
+#: One memory for the process, not one per connection: idle connections then
+#: hold nothing for it. Heads longer than :data:`_RECENT_HEAD_MAX` bytes are
+#: not kept, which bounds the memory to about 32 x 4 KiB.
+_recent_heads: RecentResults[
+    tuple[str, str, HttpVersion, tuple[tuple[str, str], ...]], bytes
+] = RecentResults(32)
+_RECENT_HEAD_MAX = 4096
 
 #: Event loop classes found not to implement ``loop.sendfile`` (uvloop's loop
 #: raises NotImplementedError): asked once per class, not once per body; their
@@ -132,20 +138,16 @@ class StreamWriter:
         Raises:
             ValueError: A control character or invalid name would reach the wire.
         """
-        global _last_head
-        pairs = list(headers.items())
-        last = _last_head
-        if (
-            last is not None
-            and last[0] == pairs
-            and last[1] == method
-            and last[2] == target
-            and last[3] == version
-        ):
-            self._pending_head = last[4]
-            return
-        head = serialize_request_head(method, target, version, pairs)
-        _last_head = (pairs, method, target, version, head)
+        pairs = tuple(headers.items())
+        key = (method, target, version, pairs)
+        try:
+            head = _recent_heads.get(key)
+        except TypeError:  # an unhashable value: serializing it reports it
+            head = serialize_request_head(method, target, version, pairs)
+        if head is None:
+            head = serialize_request_head(method, target, version, pairs)
+            if len(head) <= _RECENT_HEAD_MAX:
+                _recent_heads.put(key, head)
         self._pending_head = head
 
     def send_headers(self) -> None:

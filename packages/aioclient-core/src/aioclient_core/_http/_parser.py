@@ -62,6 +62,7 @@ from ._models import (
     RawResponseMessage,
     Upgraded,
 )
+from ._recent import RecentResults
 
 __all__ = ["RESPONSE_PARSERS", "ResponseParser", "ResponseParserInterface"]
 
@@ -74,13 +75,18 @@ _END_CLOSE = MessageEnd(EMPTY_TRAILERS, (), True)
 _NO_BODY, _CHUNKED, _UNTIL_EOF = -1, -2, -3
 _BodyPlan = int
 
-#: The last final head parsed in one go, to recognise it when it comes again
+#: Final heads parsed in one go recently, to recognise one when it comes again
 #: byte for byte (a server's keep-alive answers repeat exactly until their
-#: ``Date`` changes, so most heads are parsed by one comparison):
-#: ``(head bytes, method, read_until_eof, message, body plan)``. The message
-#: is immutable, so responses may share it; the result depends only on the
-#: key and on limits that are checked again on every use.
-_last_head: tuple[bytes, str, bool, RawResponseMessage, _BodyPlan] | None = None
+#: ``Date`` changes, so most heads are parsed by one lookup, also when a client
+#: alternates between a few endpoints or follows the same redirect):
+#: ``(head bytes, method, read_until_eof) -> (message, body plan)``. The
+#: message is immutable, so responses may share it; the result depends only on
+#: the key and on limits that are checked again on every use. Heads longer
+#: than :data:`_RECENT_HEAD_MAX` bytes are not kept.
+_recent_heads: RecentResults[
+    tuple[bytes, str, bool], tuple[RawResponseMessage, _BodyPlan]
+] = RecentResults(32)
+_RECENT_HEAD_MAX = 4096
 
 
 class ResponseParserInterface(Protocol):
@@ -447,15 +453,9 @@ class ResponseParser:
         if end < 0 or end - pos > self._fast_head_limit:
             return -1
         block = bytes(work[pos:end])
-        last = _last_head
-        if (
-            last is not None
-            and last[0] == block
-            and last[1] == self._method
-            and last[2] == self._read_until_eof
-            and len(last[3].headers) <= self._max_headers
-        ):
-            return self._start_final(work, end + 4, events, last[3], last[4])
+        known = _recent_heads.get((block, self._method, self._read_until_eof))
+        if known is not None and len(known[0].headers) <= self._max_headers:
+            return self._start_final(work, end + 4, events, known[0], known[1])
         first = block.find(b"\r\n")
         if first < 0:
             first = len(block)
@@ -493,7 +493,8 @@ class ResponseParser:
         """Build the head event and choose the body framing (RFC 9112 §6.3).
 
         A final head parsed in one go (its bytes are ``block``) is remembered
-        for the next response, unless its body runs until the connection closes.
+        for later responses (see ``_recent_heads``), unless its body runs until
+        the connection closes or the head is long.
 
         Returns:
             The offset after what was consumed: ``pos``, or past the body when
@@ -534,9 +535,13 @@ class ResponseParser:
             events.append(InterimResponse(head))
             self._start_head()
         else:
-            if block is not None and plan != _UNTIL_EOF:
-                global _last_head
-                _last_head = (block, self._method, self._read_until_eof, head, plan)
+            if (
+                block is not None
+                and plan != _UNTIL_EOF
+                and len(block) <= _RECENT_HEAD_MAX
+            ):
+                key = (block, self._method, self._read_until_eof)
+                _recent_heads.put(key, (head, plan))
             return self._start_final(work, pos, events, head, plan)
         return pos
 

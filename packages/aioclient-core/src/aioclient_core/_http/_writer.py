@@ -65,7 +65,9 @@ def serialize_request_head(
             an invalid target or version, or ``Content-Length`` combined with
             chunked ``Transfer-Encoding``.
     """
-    if type(headers) is CIMultiDict or isinstance(headers, Mapping):
+    if type(headers) is tuple or type(headers) is list:
+        pairs = list(headers)  # the usual caller's pairs (no ABC check)
+    elif type(headers) is CIMultiDict or isinstance(headers, Mapping):
         pairs = list(headers.items())
     else:
         pairs = list(headers)

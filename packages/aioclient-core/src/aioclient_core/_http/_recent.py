@@ -1,0 +1,61 @@
+"""A small, bounded memory of recent results, keyed by their exact inputs.
+
+Request and response heads repeat: a client polling one endpoint sends the
+same head and gets the same answer (until the server's ``Date`` changes), and
+a client that alternates between a few endpoints, or follows a redirect to the
+same place each time, repeats a few of them in turn. Remembering one result
+only covers the first pattern; :class:`RecentResults` keeps a handful, so the
+work of serializing or parsing a head is done once per distinct head.
+
+Entries are forgotten oldest-first once the bound is reached: inserting never
+costs more than one deletion, whatever the sequence of keys, so a peer sending
+a different head every time only keeps the memory at its bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Generic, TypeVar
+
+__all__ = ["RecentResults"]
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class RecentResults(Generic[K, V]):
+    """At most ``size`` results by key; the oldest entry goes first.
+
+    Args:
+        size: How many entries to keep; at least 1.
+
+    Raises:
+        ValueError: ``size`` is below 1.
+    """
+
+    __slots__ = ("_entries", "_size")
+
+    def __init__(self, size: int) -> None:
+        if size < 1:
+            raise ValueError(f"size must be at least 1, got {size!r}")
+        self._size = size
+        # dicts keep insertion order: the first key is the oldest entry.
+        self._entries: dict[K, V] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: K) -> V | None:
+        """The result stored for ``key``, or None."""
+        return self._entries.get(key)
+
+    def put(self, key: K, value: V) -> None:
+        """Store ``value`` for ``key``, forgetting the oldest entry if full."""
+        entries = self._entries
+        if key not in entries and len(entries) >= self._size:
+            del entries[next(iter(entries))]
+        entries[key] = value
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        self._entries.clear()
