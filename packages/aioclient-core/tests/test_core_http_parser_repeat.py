@@ -12,13 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_core_http_parser import ParserFactory, run
 
-from aioclient_core._http import _parser
 from aioclient_core._http import (
     RESPONSE_PARSERS,
     BadHttpMessage,
     HttpProcessingError,
     MessageEnd,
     RawResponseMessage,
+    _parser,
 )
 
 
@@ -89,8 +89,10 @@ def test_alternating_heads_are_each_recognised(impl: ParserFactory) -> None:
     first = [run(impl, [data], eof=False).heads[0] for data in (moved, done)]
     again = [run(impl, [data], eof=False).heads[0] for data in (moved, done)]
     # The very same (immutable) message: neither head was parsed again.
-    assert again[0] is first[0] and again[1] is first[1]
-    assert again[0].code == 302 and again[1].code == 200
+    assert again[0] is first[0]
+    assert again[1] is first[1]
+    assert again[0].code == 302
+    assert again[1].code == 200
 
 
 def test_the_memory_of_heads_is_bounded(impl: ParserFactory) -> None:
@@ -110,9 +112,7 @@ def test_the_memory_of_heads_is_bounded(impl: ParserFactory) -> None:
 
 def test_a_long_head_is_not_remembered(impl: ParserFactory) -> None:
     _parser._recent_heads.clear()
-    data = b"HTTP/1.1 200 OK\r\nX-Big: %s\r\nContent-Length: 0\r\n\r\n" % (
-        b"v" * 5000
-    )
+    data = b"HTTP/1.1 200 OK\r\nX-Big: %s\r\nContent-Length: 0\r\n\r\n" % (b"v" * 5000)
     assert run(impl, [data], eof=False).error is None
     assert len(_parser._recent_heads) == 0
 

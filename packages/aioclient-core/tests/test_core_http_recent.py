@@ -1,5 +1,8 @@
 """RecentResults: a bounded memory that forgets its oldest entry first."""
 
+import sys
+import threading
+
 import pytest
 
 from aioclient_core._http._recent import RecentResults
@@ -26,6 +29,33 @@ def test_clear_and_size_check() -> None:
     recent: RecentResults[str, int] = RecentResults(1)
     recent.put("a", 1)
     recent.clear()
-    assert len(recent) == 0 and recent.get("a") is None
+    assert len(recent) == 0
+    assert recent.get("a") is None
     with pytest.raises(ValueError, match="at least 1"):
         RecentResults(0)
+
+
+def test_threads_sharing_one_memory_keep_it_bounded() -> None:
+    recent: RecentResults[tuple[int, int], int] = RecentResults(8)
+    errors: list[BaseException] = []
+
+    def fill(thread: int) -> None:
+        try:
+            for n in range(20_000):
+                recent.put((thread, n), n)
+                recent.get((thread, n - 1))
+        except BaseException as exc:  # pragma: no cover - the failure reported
+            errors.append(exc)
+
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=fill, args=(t,)) for t in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert errors == []
+    assert len(recent) <= 8

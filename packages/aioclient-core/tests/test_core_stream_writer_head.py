@@ -5,8 +5,8 @@ import asyncio
 import pytest
 from multidict import CIMultiDict
 
-from aioclient_core._http import HttpVersion10, HttpVersion11
 from aioclient_core import _writer
+from aioclient_core._http import HttpVersion10, HttpVersion11
 from aioclient_core._writer import StreamWriter
 
 
@@ -80,8 +80,10 @@ def test_alternating_heads_are_each_reused() -> None:
     first = [_pending("GET", target, headers) for target in ("/a", "/b")]
     again = [_pending("GET", target, headers) for target in ("/a", "/b")]
     # The very same bytes objects: neither head was serialized again.
-    assert again[0] is first[0] and again[1] is first[1]
-    assert first[0].startswith(b"GET /a ") and first[1].startswith(b"GET /b ")
+    assert again[0] is first[0]
+    assert again[1] is first[1]
+    assert first[0].startswith(b"GET /a ")
+    assert first[1].startswith(b"GET /b ")
 
 
 def test_the_memory_of_heads_is_bounded() -> None:

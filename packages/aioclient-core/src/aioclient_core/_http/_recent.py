@@ -7,9 +7,12 @@ same place each time, repeats a few of them in turn. Remembering one result
 only covers the first pattern; :class:`RecentResults` keeps a handful, so the
 work of serializing or parsing a head is done once per distinct head.
 
-Entries are forgotten oldest-first once the bound is reached: inserting never
-costs more than one deletion, whatever the sequence of keys, so a peer sending
-a different head every time only keeps the memory at its bound.
+Entries are forgotten oldest-first once the bound is reached: inserting costs
+one deletion at most (unless threads race), whatever the sequence of keys, so a
+peer sending a different head every time only keeps the memory at its bound.
+Event loops running in several threads may share one memory: every operation
+is a single dictionary operation, and an insertion that loses a race with
+another one looks again instead of failing.
 """
 
 from __future__ import annotations
@@ -52,8 +55,14 @@ class RecentResults(Generic[K, V]):
     def put(self, key: K, value: V) -> None:
         """Store ``value`` for ``key``, forgetting the oldest entry if full."""
         entries = self._entries
-        if key not in entries and len(entries) >= self._size:
-            del entries[next(iter(entries))]
+        if key not in entries:
+            while len(entries) >= self._size:
+                try:
+                    del entries[next(iter(entries))]
+                except (KeyError, RuntimeError, StopIteration):
+                    # Event loops in other threads share this memory: another
+                    # put() changed it between the look and the deletion.
+                    continue
         entries[key] = value
 
     def clear(self) -> None:
