@@ -4,6 +4,7 @@ It listens on 127.0.0.1 only and serves a handful of fixed routes, fast enough t
 the client under test (not the server) is the bottleneck:
 
 * ``GET /small``: a 13-byte body with ``Content-Length``;
+* ``GET /redirect``: ``302 Found`` with ``Location: /small`` and an empty body;
 * ``GET /bytes/N``: N bytes with ``Content-Length``, streamed with flow control;
 * ``GET /chunked/N``: N bytes with ``Transfer-Encoding: chunked`` (64 KiB chunks);
 * ``GET /gzip/N``: N bytes of repetitive text, gzip-compressed once at first use;
@@ -76,6 +77,10 @@ def _simple(status: str, body: bytes, close: bool, ctype: str = "text/plain") ->
 
 
 _SMALL = {close: _simple("200 OK", SMALL_BODY, close) for close in (False, True)}
+_REDIRECT = {
+    close: _head("302 Found", [("Location", "/small"), ("Content-Length", "0")], close)
+    for close in (False, True)
+}
 
 
 class State:
@@ -269,6 +274,8 @@ class HttpServerProtocol(asyncio.Protocol):
         route, _, arg = self.path.lstrip("/").partition("/")
         if route == "small":
             return self._reply(_SMALL[close], close)
+        if route == "redirect":
+            return self._reply(_REDIRECT[close], close)
         if route == "stats":
             stats = {
                 "accepted": self.state.accepted,

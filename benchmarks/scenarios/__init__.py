@@ -59,6 +59,8 @@ SCENARIOS: dict[str, Scenario] = {
                  f"({CONCURRENCY} connections)", 12800, 2560, "req"),
         Scenario("fresh", "sequential GET /small, a new connection each", 1000, 200,
                  "req"),
+        Scenario("redirect", "sequential GET /redirect, 302 to /small followed",
+                 2500, 500, "req"),
         Scenario("download", "download with Content-Length, iter_chunked(64 KiB)",
                  256 * MiB, 64 * MiB, "MiB", "peak"),
         Scenario("download-chunked", "chunked download, iter_chunked(64 KiB)",

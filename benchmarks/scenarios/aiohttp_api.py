@@ -96,6 +96,20 @@ async def fresh(lib: ModuleType, ctx: Context) -> Outcome:
     return Outcome(ops=ctx.amount)
 
 
+async def redirect(lib: ModuleType, ctx: Context) -> Outcome:
+    url = ctx.base_url + "/redirect"
+    async with lib.ClientSession(connector=lib.TCPConnector(limit=1)) as session:
+        await _warm_up(session, ctx.base_url)
+        await ctx.start()
+        for _ in range(ctx.amount):
+            async with session.get(url) as response:
+                await response.read()
+                if response.status != 200 or len(response.history) != 1:
+                    raise BenchmarkError(f"status {response.status}, no redirect")
+        await ctx.stop()
+    return Outcome(ops=ctx.amount)
+
+
 async def _download(lib: ModuleType, ctx: Context, route: str) -> Outcome:
     url = f"{ctx.base_url}/{route}/{ctx.amount}"
     received = 0
@@ -204,6 +218,7 @@ SCENARIOS: dict[str, ScenarioFunction] = {
     "seq": seq,
     "concurrent": concurrent,
     "fresh": fresh,
+    "redirect": redirect,
     "download": download,
     "download-chunked": download_chunked,
     "upload-bytes": upload_bytes,

@@ -103,6 +103,19 @@ async def fresh(lib: ModuleType, ctx: Context) -> Outcome:
     return Outcome(ops=ctx.amount)
 
 
+async def redirect(lib: ModuleType, ctx: Context) -> Outcome:
+    url = ctx.base_url + "/redirect"
+    async with _client(httpx.Limits(max_connections=1)) as client:
+        await _warm_up(client, ctx.base_url)
+        await ctx.start()
+        for _ in range(ctx.amount):
+            response = await client.get(url, follow_redirects=True)
+            if response.status_code != 200 or len(response.history) != 1:
+                raise BenchmarkError(f"status {response.status_code}, no redirect")
+        await ctx.stop()
+    return Outcome(ops=ctx.amount)
+
+
 async def _download(ctx: Context, route: str) -> Outcome:
     url = f"{ctx.base_url}/{route}/{ctx.amount}"
     received = 0
@@ -215,6 +228,7 @@ SCENARIOS: dict[str, ScenarioFunction] = {
     "seq": seq,
     "concurrent": concurrent,
     "fresh": fresh,
+    "redirect": redirect,
     "download": download,
     "download-chunked": download_chunked,
     "upload-bytes": upload_bytes,
