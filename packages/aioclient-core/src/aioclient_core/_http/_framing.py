@@ -3,21 +3,31 @@
 The response parser validates the status line (RFC 9112 §4) and reads the
 fields that decide how the body is framed and what is done with it:
 ``Content-Length`` (RFC 9110 §8.6), ``Transfer-Encoding`` (RFC 9112 §6.1),
-``Connection`` options (RFC 9110 §7.6.1) and ``Content-Encoding``. Values arrive
+``Connection`` options (RFC 9110 §7.6.1) and ``Content-Encoding``, and
+:func:`body_plan` chooses the framing from them (RFC 9112 §6.3). Values arrive
 decoded as UTF-8 with ``surrogateescape``, as the parser stores them.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ._abnf import CONTENT_LENGTH_VALUE, STATUS_LINE, TRANSFER_CODING, VERSION_LOOSE
 from ._errors import BadHttpMessage, BadStatusLine, snippet
 from ._fields import Buffer
 from ._models import HttpVersion, HttpVersion10, HttpVersion11
 
+if TYPE_CHECKING:
+    from multidict import CIMultiDictProxy
+
 __all__ = [
+    "CHUNKED",
+    "NO_BODY",
+    "UNTIL_EOF",
+    "BodyPlan",
     "StatusLine",
+    "body_plan",
     "compression",
     "content_length",
     "list_members",
@@ -29,9 +39,15 @@ __all__ = [
 
 _SUPPORTED_CODINGS = frozenset(("gzip", "deflate", "br", "zstd"))
 _VERSIONS = {0: HttpVersion10, 1: HttpVersion11}
+_ABSENT: list[str] = []  # getall() default for a missing field; never mutated
 
 #: ``(version, code, reason)`` of a status line.
 StatusLine = tuple[HttpVersion, int, str]
+
+#: How a response's body is framed: its ``Content-Length`` (> 0), or one of
+#: :data:`NO_BODY`, :data:`CHUNKED` and :data:`UNTIL_EOF`.
+BodyPlan = int
+NO_BODY, CHUNKED, UNTIL_EOF = -1, -2, -3
 
 
 def parse_status_line(work: Buffer, pos: int, end: int) -> StatusLine:
@@ -55,6 +71,49 @@ def status_from_match(match: re.Match[bytes]) -> StatusLine:
         int(code),
         reason.decode("utf-8", "surrogateescape") if reason else "",
     )
+
+
+def body_plan(
+    version: HttpVersion,
+    code: int,
+    headers: CIMultiDictProxy[str],
+    method: str,
+    read_until_eof: bool,
+) -> BodyPlan:
+    """Validate the length fields and choose the body framing (RFC 9112 §6.3).
+
+    Args:
+        version: The response's protocol version.
+        code: Its status code.
+        headers: Its header fields.
+        method: The request's method, upper-case.
+        read_until_eof: Whether a body with neither length nor chunked coding
+            runs until the connection closes (else it is empty).
+
+    Returns:
+        The body's length, or ``NO_BODY``, ``CHUNKED`` or ``UNTIL_EOF``.
+
+    Raises:
+        BadHttpMessage: Conflicting or malformed framing fields.
+    """
+    te = headers.getall("Transfer-Encoding", _ABSENT)
+    cl = headers.getall("Content-Length", _ABSENT)
+    if te and cl:
+        # RFC 9112 §6.3 rule 3: a smuggling signature; refuse it.
+        raise BadHttpMessage("Response has both Transfer-Encoding and Content-Length")
+    if te and version == HttpVersion10:
+        # RFC 9112 §6.1: framing of such a message is faulty.
+        raise BadHttpMessage("HTTP/1.0 response with Transfer-Encoding")
+    codings = transfer_codings(te) if te else []
+    length = content_length(cl) if cl else None
+    if code < 200 or code in (204, 304) or method == "HEAD":
+        return NO_BODY  # rule 1: never a body, whatever the fields say
+    if codings:
+        # Rule 4: a final coding other than chunked runs until the close.
+        return CHUNKED if codings[-1] == "chunked" else UNTIL_EOF
+    if length is not None:
+        return length or NO_BODY
+    return UNTIL_EOF if read_until_eof else NO_BODY
 
 
 def list_members(values: list[str]) -> list[str]:

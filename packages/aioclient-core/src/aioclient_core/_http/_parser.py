@@ -32,7 +32,7 @@ from typing import Protocol
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from ..hdrs import CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING
+from ..hdrs import CONNECTION, CONTENT_ENCODING
 from ._abnf import FIELD_LINES, STATUS_LINE, VALIDATED_FIELD_LINE_TEXT
 from ._body import (
     BodyReader,
@@ -44,18 +44,20 @@ from ._body import (
 from ._errors import BadHttpMessage, BadStatusLine, HttpProcessingError, snippet
 from ._fields import BARE_LF, Buffer, FieldBlock, LineFinder, build_multidict
 from ._framing import (
+    CHUNKED,
+    NO_BODY,
+    UNTIL_EOF,
+    BodyPlan,
     StatusLine,
+    body_plan,
     compression,
-    content_length,
     list_members,
     parse_status_line,
     status_from_match,
-    transfer_codings,
 )
 from ._models import (
     EMPTY_TRAILERS,
     Event,
-    HttpVersion,
     HttpVersion10,
     InterimResponse,
     MessageEnd,
@@ -71,10 +73,6 @@ _ABSENT: list[str] = []  # getall() default for a missing field; never mutated
 _END_KEEP = MessageEnd(EMPTY_TRAILERS, (), False)
 _END_CLOSE = MessageEnd(EMPTY_TRAILERS, (), True)
 
-# How a response's body is framed: a Content-Length (> 0), or one of these.
-_NO_BODY, _CHUNKED, _UNTIL_EOF = -1, -2, -3
-_BodyPlan = int
-
 #: Final heads parsed in one go recently, to recognise one when it comes again
 #: byte for byte (a server's keep-alive answers repeat exactly until their
 #: ``Date`` changes, so most heads are parsed by one lookup, also when a client
@@ -84,7 +82,7 @@ _BodyPlan = int
 #: the key and on limits that are checked again on every use. Heads longer
 #: than :data:`_RECENT_HEAD_MAX` bytes are not kept.
 _recent_heads: RecentResults[
-    tuple[bytes, str, bool], tuple[RawResponseMessage, _BodyPlan]
+    tuple[bytes, str, bool], tuple[RawResponseMessage, BodyPlan]
 ] = RecentResults(32)
 _RECENT_HEAD_MAX = 4096
 
@@ -508,8 +506,12 @@ class ResponseParser:
         )
         tunnel = self._method == "CONNECT" and 200 <= code < 300
         # RFC 9110 §9.3.6: a client ignores CL/TE in a 2xx to CONNECT.
-        plan = _NO_BODY if tunnel else self._body_plan(version, code, headers)
-        if plan == _UNTIL_EOF:
+        plan = (
+            NO_BODY
+            if tunnel
+            else body_plan(version, code, headers, self._method, self._read_until_eof)
+        )
+        if plan == UNTIL_EOF:
             should_close = True
         coding = headers.getall(CONTENT_ENCODING, _ABSENT)
         head = RawResponseMessage(
@@ -520,7 +522,7 @@ class ResponseParser:
             should_close,
             compression(coding) if coding else None,
             "upgrade" in options,
-            plan == _CHUNKED,
+            plan == CHUNKED,
         )
         if code == 101 or tunnel:
             events.append(head)
@@ -537,7 +539,7 @@ class ResponseParser:
         else:
             if (
                 block is not None
-                and plan != _UNTIL_EOF
+                and plan != UNTIL_EOF
                 and len(block) <= _RECENT_HEAD_MAX
             ):
                 key = (block, self._method, self._read_until_eof)
@@ -551,21 +553,21 @@ class ResponseParser:
         pos: int,
         events: list[Event],
         head: RawResponseMessage,
-        plan: _BodyPlan,
+        plan: BodyPlan,
     ) -> int:
         """Emit a final head and start its body; return the offset consumed."""
         events.append(head)
         self._should_close = head.should_close
-        if plan == _NO_BODY:
+        if plan == NO_BODY:
             self._end_message(events, None)
-        elif plan == _CHUNKED:
+        elif plan == CHUNKED:
             self._body = ChunkedReader(
                 self._max_line_size,
                 self._max_field_size,
                 self._max_headers - len(head.headers),
             )
             self._state = _BODY
-        elif plan == _UNTIL_EOF:
+        elif plan == UNTIL_EOF:
             self._body = UntilEOFReader()
             self._state = _BODY
         elif len(work) - pos >= plan:
@@ -579,35 +581,6 @@ class ResponseParser:
             self._body = ContentLengthReader(plan)
             self._state = _BODY
         return pos
-
-    def _body_plan(
-        self, version: HttpVersion, code: int, headers: CIMultiDictProxy[str]
-    ) -> _BodyPlan:
-        """Validate length fields and choose the body framing (RFC 9112 §6.3).
-
-        Returns:
-            The body's length, or ``_NO_BODY``, ``_CHUNKED`` or ``_UNTIL_EOF``.
-        """
-        te = headers.getall(TRANSFER_ENCODING, _ABSENT)
-        cl = headers.getall(CONTENT_LENGTH, _ABSENT)
-        if te and cl:
-            # RFC 9112 §6.3 rule 3: a smuggling signature; refuse it.
-            raise BadHttpMessage(
-                "Response has both Transfer-Encoding and Content-Length"
-            )
-        if te and version == HttpVersion10:
-            # RFC 9112 §6.1: framing of such a message is faulty.
-            raise BadHttpMessage("HTTP/1.0 response with Transfer-Encoding")
-        codings = transfer_codings(te) if te else []
-        length = content_length(cl) if cl else None
-        if code < 200 or code in (204, 304) or self._method == "HEAD":
-            return _NO_BODY  # rule 1: never a body, whatever the fields say
-        if codings:
-            # Rule 4: a final coding other than chunked runs until the close.
-            return _CHUNKED if codings[-1] == "chunked" else _UNTIL_EOF
-        if length is not None:
-            return length or _NO_BODY
-        return _UNTIL_EOF if self._read_until_eof else _NO_BODY
 
     def _end_message(self, events: list[Event], body: BodyReader | None) -> None:
         """Emit ``MessageEnd`` and wait for the next request."""
