@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..hdrs import CONTENT_LENGTH, TRANSFER_ENCODING
 from ._abnf import CONTENT_LENGTH_VALUE, STATUS_LINE, TRANSFER_CODING, VERSION_LOOSE
 from ._errors import BadHttpMessage, BadStatusLine, snippet
 from ._fields import Buffer
@@ -96,8 +97,8 @@ def body_plan(
     Raises:
         BadHttpMessage: Conflicting or malformed framing fields.
     """
-    te = headers.getall("Transfer-Encoding", _ABSENT)
-    cl = headers.getall("Content-Length", _ABSENT)
+    te = headers.getall(TRANSFER_ENCODING, _ABSENT)
+    cl = headers.getall(CONTENT_LENGTH, _ABSENT)
     if te and cl:
         # RFC 9112 §6.3 rule 3: a smuggling signature; refuse it.
         raise BadHttpMessage("Response has both Transfer-Encoding and Content-Length")
