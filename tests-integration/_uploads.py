@@ -7,6 +7,7 @@ SHA-256 of the body it received, so a test checks the exact bytes.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -15,7 +16,7 @@ from yarl import URL
 
 import aioclient
 
-__all__ = ["SIZE", "content", "digest_app", "expect", "upload"]
+__all__ = ["SIZE", "content", "digest_app", "expect", "upload", "upload_form"]
 
 SIZE = 3 * 2**20 + 12345  # several socket buffers, not a multiple of a page
 
@@ -70,3 +71,11 @@ async def upload(url: URL, data: Any, **kwargs: Any) -> dict[str, Any]:
         assert resp.status == 200, await resp.text()
         result: dict[str, Any] = await resp.json()
     return result
+
+
+async def upload_form(url: URL, path: Path) -> dict[str, Any]:
+    """POST the file at ``path`` as the one part of a ``FormData`` to ``url/form``."""
+    with path.open("rb") as file:
+        form = aioclient.FormData()
+        form.add_field("file", file, filename="upload.bin")
+        return await upload(url / "form", form)

@@ -18,7 +18,7 @@ from typing import IO, Any
 import pytest
 import trustme
 from _servers import RawServer, assert_pool_idle, read_head, serve_app
-from _uploads import SIZE, content, digest_app, expect, upload
+from _uploads import SIZE, content, digest_app, expect, upload, upload_form
 from aiohttp import web
 from yarl import URL
 
@@ -83,11 +83,7 @@ async def test_the_file_is_sent_from_its_current_position(
 async def test_multipart_file_part_goes_through_sendfile(
     digest_url: URL, upload_file: Path, spy: SendfileSpy
 ) -> None:
-    with upload_file.open("rb") as file:
-        form = aioclient.FormData()
-        form.add_field("file", file, filename="upload.bin")
-        result = await upload(digest_url / "form", form)
-    assert result == expect(content())
+    assert await upload_form(digest_url, upload_file) == expect(content())
     assert spy.calls == [(0, SIZE)]
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import trustme
 from _servers import RawServer, assert_pool_idle, read_head
-from _uploads import SIZE, content, expect, upload
+from _uploads import SIZE, content, expect, upload, upload_form
 from yarl import URL
 
 import aioclient
@@ -103,11 +103,7 @@ async def test_a_loop_without_sendfile_uses_os_sendfile(
 async def test_a_multipart_file_part_uses_os_sendfile(
     digest_url: URL, upload_file: Path, no_loop_sendfile: DescriptorSpy
 ) -> None:
-    with upload_file.open("rb") as file:
-        form = aioclient.FormData()
-        form.add_field("file", file, filename="upload.bin")
-        result = await upload(digest_url / "form", form)
-    assert result == expect(content())
+    assert await upload_form(digest_url, upload_file) == expect(content())
     assert sum(sent for _, sent in no_loop_sendfile.sent) == SIZE
 
 

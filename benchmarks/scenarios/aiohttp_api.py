@@ -47,18 +47,27 @@ async def _warm_up(session: Any, base_url: str) -> None:
         await _get(session, base_url + "/small")
 
 
-async def seq(lib: ModuleType, ctx: Context) -> Outcome:
-    url = ctx.base_url + "/small"
-    async with lib.ClientSession(connector=lib.TCPConnector(limit=1)) as session:
+async def _sequential(
+    lib: ModuleType, ctx: Context, connector: Any, path: str, redirects: int = 0
+) -> Outcome:
+    """``ctx.amount`` GETs of ``path`` one after the other, each ending in a 200."""
+    url = ctx.base_url + path
+    async with lib.ClientSession(connector=connector) as session:
         await _warm_up(session, ctx.base_url)
         await ctx.start()
         for _ in range(ctx.amount):
             async with session.get(url) as response:
                 await response.read()
-                if response.status != 200:
-                    raise BenchmarkError(f"status {response.status}")
+                if response.status != 200 or len(response.history) != redirects:
+                    raise BenchmarkError(
+                        f"status {response.status}, {len(response.history)} redirects"
+                    )
         await ctx.stop()
     return Outcome(ops=ctx.amount)
+
+
+async def seq(lib: ModuleType, ctx: Context) -> Outcome:
+    return await _sequential(lib, ctx, lib.TCPConnector(limit=1), "/small")
 
 
 async def concurrent(lib: ModuleType, ctx: Context) -> Outcome:
@@ -82,32 +91,12 @@ async def concurrent(lib: ModuleType, ctx: Context) -> Outcome:
 
 
 async def fresh(lib: ModuleType, ctx: Context) -> Outcome:
-    url = ctx.base_url + "/small"
-    connector = lib.TCPConnector(force_close=True)
-    async with lib.ClientSession(connector=connector) as session:
-        await _warm_up(session, ctx.base_url)
-        await ctx.start()
-        for _ in range(ctx.amount):
-            async with session.get(url) as response:
-                await response.read()
-                if response.status != 200:
-                    raise BenchmarkError(f"status {response.status}")
-        await ctx.stop()
-    return Outcome(ops=ctx.amount)
+    return await _sequential(lib, ctx, lib.TCPConnector(force_close=True), "/small")
 
 
 async def redirect(lib: ModuleType, ctx: Context) -> Outcome:
-    url = ctx.base_url + "/redirect"
-    async with lib.ClientSession(connector=lib.TCPConnector(limit=1)) as session:
-        await _warm_up(session, ctx.base_url)
-        await ctx.start()
-        for _ in range(ctx.amount):
-            async with session.get(url) as response:
-                await response.read()
-                if response.status != 200 or len(response.history) != 1:
-                    raise BenchmarkError(f"status {response.status}, no redirect")
-        await ctx.stop()
-    return Outcome(ops=ctx.amount)
+    connector = lib.TCPConnector(limit=1)
+    return await _sequential(lib, ctx, connector, "/redirect", redirects=1)
 
 
 async def _download(lib: ModuleType, ctx: Context, route: str) -> Outcome:

@@ -55,18 +55,26 @@ async def _warm_up(client: httpx.AsyncClient, base_url: str) -> None:
         await _get(client, base_url + "/small")
 
 
-async def seq(lib: ModuleType, ctx: Context) -> Outcome:
-    url = ctx.base_url + "/small"
-    limits = httpx.Limits(max_connections=1)
+async def _sequential(
+    ctx: Context, limits: httpx.Limits, path: str, redirects: int = 0
+) -> Outcome:
+    """``ctx.amount`` GETs of ``path`` one after the other, each ending in a 200."""
+    url = ctx.base_url + path
     async with _client(limits) as client:
         await _warm_up(client, ctx.base_url)
         await ctx.start()
         for _ in range(ctx.amount):
-            response = await client.get(url)
-            if response.status_code != 200:
-                raise BenchmarkError(f"status {response.status_code}")
+            response = await client.get(url, follow_redirects=redirects > 0)
+            if response.status_code != 200 or len(response.history) != redirects:
+                raise BenchmarkError(
+                    f"status {response.status_code}, {len(response.history)} redirects"
+                )
         await ctx.stop()
     return Outcome(ops=ctx.amount)
+
+
+async def seq(lib: ModuleType, ctx: Context) -> Outcome:
+    return await _sequential(ctx, httpx.Limits(max_connections=1), "/small")
 
 
 async def concurrent(lib: ModuleType, ctx: Context) -> Outcome:
@@ -91,29 +99,12 @@ async def concurrent(lib: ModuleType, ctx: Context) -> Outcome:
 
 
 async def fresh(lib: ModuleType, ctx: Context) -> Outcome:
-    url = ctx.base_url + "/small"
-    async with _client(httpx.Limits(max_keepalive_connections=0)) as client:
-        await _warm_up(client, ctx.base_url)
-        await ctx.start()
-        for _ in range(ctx.amount):
-            response = await client.get(url)
-            if response.status_code != 200:
-                raise BenchmarkError(f"status {response.status_code}")
-        await ctx.stop()
-    return Outcome(ops=ctx.amount)
+    return await _sequential(ctx, httpx.Limits(max_keepalive_connections=0), "/small")
 
 
 async def redirect(lib: ModuleType, ctx: Context) -> Outcome:
-    url = ctx.base_url + "/redirect"
-    async with _client(httpx.Limits(max_connections=1)) as client:
-        await _warm_up(client, ctx.base_url)
-        await ctx.start()
-        for _ in range(ctx.amount):
-            response = await client.get(url, follow_redirects=True)
-            if response.status_code != 200 or len(response.history) != 1:
-                raise BenchmarkError(f"status {response.status_code}, no redirect")
-        await ctx.stop()
-    return Outcome(ops=ctx.amount)
+    limits = httpx.Limits(max_connections=1)
+    return await _sequential(ctx, limits, "/redirect", redirects=1)
 
 
 async def _download(ctx: Context, route: str) -> Outcome:
