@@ -6,6 +6,10 @@ an offset records how much of the first one was consumed. Appending never copies
 consuming copies only what is returned, and :meth:`ChunkBuffer.find` remembers how
 far an unsuccessful search got, so a long line that arrives in many small pieces is
 scanned once rather than once per piece.
+
+A chunk may also be a read-only ``memoryview`` of received ``bytes`` (large pieces
+of a chunked body, see ``_http._body.chunk_piece``): it is copied to ``bytes``
+when it is taken, or when a separator search first looks into it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ class ChunkBuffer:
     __slots__ = ("_chunks", "_offset", "_scan", "_size")
 
     def __init__(self) -> None:
-        self._chunks: collections.deque[bytes] = collections.deque()
+        self._chunks: collections.deque[bytes | memoryview] = collections.deque()
         self._offset = 0  # bytes of _chunks[0] already consumed
         self._size = 0  # unread bytes
         # Progress of the last unsuccessful search: (separator, ruled_out_until,
@@ -37,11 +41,12 @@ class ChunkBuffer:
     def __bool__(self) -> bool:
         return self._size > 0
 
-    def append(self, data: bytes) -> None:
+    def append(self, data: bytes | memoryview) -> None:
         """Add *data* at the end (empty data is ignored).
 
         Args:
-            data: The bytes to add; the object is stored, not copied.
+            data: The bytes, or a view of ``bytes``, to add; the object is
+                stored, not copied.
         """
         if data:
             self._chunks.append(data)
@@ -85,7 +90,8 @@ class ChunkBuffer:
             self._offset = 0
         self._size -= len(data)
         self._scan = None
-        return data
+        # (The one copy of a view's bytes; a bytes slice is already a copy.)
+        return data if type(data) is bytes else bytes(data)
 
     def take(self, n: int) -> bytes:
         """Consume up to *n* bytes (``-1``: all), across chunks if needed.
@@ -140,7 +146,7 @@ class ChunkBuffer:
 
     def _gather(self, index: int, start: int, n: int) -> bytes:
         """Collect up to *n* bytes from chunk *index* (at *start*) onwards."""
-        parts: list[bytes] = []
+        parts: list[bytes | memoryview] = []
         need = n
         chunks = self._chunks
         while need > 0 and index < len(chunks):
@@ -173,6 +179,10 @@ class ChunkBuffer:
         chunks = self._chunks
         while index < len(chunks):
             chunk = chunks[index]
+            if type(chunk) is not bytes:
+                # A view has no find(): it becomes bytes now, once; taking it
+                # later slices those bytes.
+                chunk = chunks[index] = bytes(chunk)
             skip = self._offset if index == 0 else 0
             local = pos - base + skip
             found = chunk.find(sep, local)

@@ -55,7 +55,7 @@ class EmptyStreamReader(StreamReader):
     ) -> None:
         """Ignore the error: an empty body cannot fail."""
 
-    def feed_data(self, data: bytes, size: int = 0) -> None:
+    def feed_data(self, data: bytes | memoryview, size: int = 0) -> None:
         """Ignore the data: an empty body stays empty."""
 
     def feed_eof(self) -> None:

@@ -261,11 +261,13 @@ class StreamReader:
 
     # -- producer side (called by the protocol) ------------------------------------
 
-    def feed_data(self, data: bytes, size: int = 0) -> None:
+    def feed_data(self, data: bytes | memoryview, size: int = 0) -> None:
         """Append received body bytes; pause the protocol above the high mark.
 
         Args:
-            data: The bytes (empty data is ignored).
+            data: The bytes (empty data is ignored), or a view of ``bytes``
+                (kept as it is and copied only when read, so what it shows
+                must never change).
             size: Ignored; kept for aiohttp 3.x signature compatibility.
 
         Raises:

@@ -16,15 +16,19 @@ from ._models import CHUNK_END, Event
 
 __all__ = [
     "MAX_CHUNK_SIZE",
+    "VIEW_MIN",
     "BodyReader",
     "ChunkedReader",
     "ContentLengthReader",
     "UntilEOFReader",
+    "copy_views",
     "take_bytes",
 ]
 
 #: Largest chunk size accepted (fits a signed 64-bit integer, as llhttp).
 MAX_CHUNK_SIZE = 2**63 - 1
+#: Shortest chunk data piece handed out as a view (see :class:`ChunkedReader`).
+VIEW_MIN = 16 * 1024
 
 
 def take_bytes(work: Buffer, start: int, end: int) -> bytes:
@@ -43,6 +47,14 @@ def take_bytes(work: Buffer, start: int, end: int) -> bytes:
         return work[start:end]
     with memoryview(work) as view:
         return bytes(view[start:end])
+
+
+def copy_views(events: list[Event], first: int) -> None:
+    """Replace the views in ``events[first:]`` by ``bytes`` copies of them."""
+    for index in range(first, len(events)):
+        event = events[index]
+        if type(event) is memoryview:
+            events[index] = bytes(event)
 
 
 class BodyReader(Protocol):
@@ -189,11 +201,13 @@ class ChunkedReader:
         "_remaining",
         "_state",
         "_trailers",
+        "_viewed",
     )
 
     def __init__(
         self, max_line_size: int, max_field_size: int, max_trailers: int
     ) -> None:
+        self._viewed = 0  # bytes passed on as views during one feed()
         self._finder = LineFinder()
         self._max_line_size = max_line_size
         self._max_field_size = max_field_size
@@ -215,10 +229,23 @@ class ChunkedReader:
     def feed(self, work: Buffer, pos: int, events: list[Event]) -> int:
         """Decode chunks from ``work[pos:]``.
 
+        Chunked framing puts a size line and a CRLF around every chunk, so a
+        read of chunk data cannot be passed on whole as a ``Content-Length``
+        body's is, and slicing it to ``bytes`` would copy every byte here and
+        again when the application reads it. Pieces of at least
+        :data:`VIEW_MIN` bytes of received ``bytes`` (immutable; never the
+        parser's own ``bytearray``, which changes) are passed on as read-only
+        views instead, which the body stream copies once, when they are read.
+        A view keeps the whole received object alive, so when the views of
+        one read would cover less than a quarter of it they are copied after
+        all: a stream never holds more than four times the body bytes it
+        buffers, whatever the chunk sizes (security category 5).
+
         Args:
             work: Buffer with received bytes.
             pos: Offset of the first unread byte.
-            events: List receiving chunk data and :class:`ChunkEnd` markers.
+            events: List receiving chunk data (``bytes``, or a ``memoryview``
+                of ``work``) and :class:`ChunkEnd` markers.
 
         Returns:
             Offset of the first byte not consumed (an incomplete size line,
@@ -228,6 +255,17 @@ class ChunkedReader:
             TransferEncodingError: Malformed size line or missing CRLF.
             BadHttpMessage: Malformed trailers or a limit exceeded.
         """
+        if type(work) is not bytes:
+            return self._feed(work, pos, events, len(work) + 1)
+        self._viewed = 0
+        first = len(events)
+        pos = self._feed(work, pos, events, VIEW_MIN)
+        if self._viewed and self._viewed * 4 < len(work):
+            copy_views(events, first)
+        return pos
+
+    def _feed(self, work: Buffer, pos: int, events: list[Event], view_min: int) -> int:
+        """:meth:`feed`, making views of data pieces of ``view_min`` bytes or more."""
         end = len(work)
         while pos < end:
             state = self._state
@@ -235,10 +273,18 @@ class ChunkedReader:
                 remaining = self._remaining
                 take = end - pos
                 if take < remaining:
-                    events.append(take_bytes(work, pos, end))
+                    if take >= view_min:
+                        events.append(memoryview(work)[pos:end])
+                        self._viewed += take
+                    else:
+                        events.append(take_bytes(work, pos, end))
                     self._remaining = remaining - take
                     return end
-                events.append(take_bytes(work, pos, pos + remaining))
+                if remaining >= view_min:
+                    events.append(memoryview(work)[pos : pos + remaining])
+                    self._viewed += remaining
+                else:
+                    events.append(take_bytes(work, pos, pos + remaining))
                 pos += remaining
                 self._remaining = 0
                 self._state = _DATA_CRLF

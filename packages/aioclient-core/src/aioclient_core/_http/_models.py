@@ -138,7 +138,16 @@ class Upgraded:
 
 
 #: Everything a response parser returns. Body data is a plain ``bytes``
-#: object (no wrapper, to keep the hot path allocation-free).
-Event = RawResponseMessage | InterimResponse | bytes | ChunkEnd | MessageEnd | Upgraded
+#: object (no wrapper, to keep the hot path allocation-free), or for a large
+#: piece of a chunked body a read-only ``memoryview`` of the received bytes.
+Event = (
+    RawResponseMessage
+    | InterimResponse
+    | bytes
+    | memoryview
+    | ChunkEnd
+    | MessageEnd
+    | Upgraded
+)
 
 CHUNK_END = ChunkEnd()
