@@ -2,8 +2,9 @@
 
 Every measurement runs in a fresh interpreter (``_client.py``) against a server
 process started here (``_server.py``, one per scenario and event loop). Rounds are
-interleaved (aioclient, aiohttp, httpx, aioclient, aiohttp, httpx, ...) and the
-table shows medians. See README.md in this folder for what each number means.
+interleaved, the order reversed every other round (aioclient, aiohttp, httpx, then
+httpx, aiohttp, aioclient, ...), and the table shows medians. See README.md in
+this folder for what each number means.
 
 Usage::
 
@@ -385,7 +386,9 @@ def measure(
         return runs
     with server(server_log) as base_url:
         for index in range(args.rounds):
-            for lib in libs:
+            # Every other round in reverse: no library always goes first (the
+            # server's first requests) or always follows the same one.
+            for lib in libs if index % 2 == 0 else libs[::-1]:
                 command = ["--lib", lib, "--scenario", scenario.name,
                            "--base-url", base_url, "--loop", loop]  # fmt: skip
                 if args.quick:
