@@ -238,8 +238,9 @@ class ChunkedReader:
         views instead, which the body stream copies once, when they are read.
         A view keeps the whole received object alive, so when the views of
         one read would cover less than a quarter of it they are copied after
-        all: a stream never holds more than four times the body bytes it
-        buffers, whatever the chunk sizes (security category 5).
+        all: whatever the chunk sizes, a stream holds at most four times the
+        body bytes it buffers, plus the one read that a partly consumed first
+        piece comes from (security category 5).
 
         Args:
             work: Buffer with received bytes.
