@@ -8,7 +8,7 @@ far an unsuccessful search got, so a long line that arrives in many small pieces
 scanned once rather than once per piece.
 
 A chunk may also be a read-only ``memoryview`` of received ``bytes`` (large pieces
-of a chunked body, see ``_http._body.chunk_piece``): it is copied to ``bytes``
+of a chunked body, see ``_http._body.ChunkedReader.feed``): it is copied to ``bytes``
 when it is taken, or when a separator search first looks into it.
 """
 
