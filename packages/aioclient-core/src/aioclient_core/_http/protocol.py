@@ -389,13 +389,6 @@ class ResponseHandler(asyncio.Protocol):
             # A whole small response in one read: the usual keep-alive case.
             self._deliver_whole(events[0], events[1])
             return
-        if self._chunked_body and self._decoder is None:
-            # A read inside a chunked body: chunk data and chunk ends only,
-            # apart from the body's end (and what follows it) now and then.
-            handled = self._feed_chunks(events)
-            if handled == len(events):
-                return
-            events = events[handled:]
         for index, event in enumerate(events):
             # Exact types first (the usual head, data, end), without calls.
             kind = type(event)
@@ -432,38 +425,6 @@ class ResponseHandler(asyncio.Protocol):
             self._tail += event.data
         elif event.head.code == 100:  # an InterimResponse
             self._release_continue()
-
-    def _feed_chunks(self, events: list[Event]) -> int:
-        """Feed the leading chunk data and chunk ends straight to the stream.
-
-        The same effect as :meth:`_feed_body` and :meth:`_end_chunk` event by
-        event, without their calls and checks for every 64 KiB chunk.
-
-        Returns:
-            How many events were handled (the first that is neither ends it).
-        """
-        payload = self._payload
-        if payload is None or payload._exception is not None:
-            return 0
-        feed = payload.feed_data
-        in_chunk = self._in_chunk
-        handled = 0
-        for event in events:
-            kind = type(event)
-            if kind is bytes or kind is memoryview:
-                if not in_chunk:
-                    payload.begin_http_chunk_receiving()
-                    in_chunk = True
-                feed(event)  # type: ignore[arg-type]
-            elif kind is ChunkEnd:
-                if in_chunk:
-                    payload.end_http_chunk_receiving()
-                    in_chunk = False
-            else:
-                break
-            handled += 1
-        self._in_chunk = in_chunk
-        return handled
 
     def _end_chunk(self) -> None:
         if self._payload is not None and self._in_chunk:
