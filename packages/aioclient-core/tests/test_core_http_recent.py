@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from aioclient_core._http._recent import RecentResults
+from aioclient_core._http._recent import RecentResults, forget_all_recent
 
 
 def test_keeps_at_most_size_entries_and_forgets_the_oldest() -> None:
@@ -59,3 +59,15 @@ def test_threads_sharing_one_memory_keep_it_bounded() -> None:
         sys.setswitchinterval(old_interval)
     assert errors == []
     assert len(recent) <= 8
+
+
+def test_forget_all_recent_empties_every_memory() -> None:
+    first: RecentResults[str, int] = RecentResults(4)
+    second: RecentResults[str, int] = RecentResults(4)
+    first.put("a", 1)
+    second.put("b", 2)
+    forget_all_recent()
+    assert len(first) == 0
+    assert len(second) == 0
+    first.put("a", 3)  # still usable afterwards
+    assert first.get("a") == 3

@@ -29,6 +29,7 @@ from . import hdrs
 from ._connector import BaseConnector, TCPConnector
 from ._flow import RequestPlan, run_request
 from ._http._models import HttpVersion, HttpVersion11
+from ._http._recent import forget_all_recent
 from ._pipeline import RequestOptions
 from ._request import ClientRequest, merge_headers
 from ._request_context import _RequestContextManager
@@ -301,10 +302,15 @@ class ClientSession:
             if self._connector_owner:
                 await self._connector.close()
             self._connector = None
+            # The process-wide memories of recent heads may hold this
+            # session's credentials (Authorization, Cookie, Set-Cookie).
+            forget_all_recent()
 
     def detach(self) -> None:
         """Forget the connector without closing it."""
-        self._connector = None
+        if self._connector is not None:
+            self._connector = None
+            forget_all_recent()  # as in close()
 
     def __enter__(self) -> None:
         raise TypeError("Use async with instead")

@@ -13,14 +13,20 @@ peer sending a different head every time only keeps the memory at its bound.
 Event loops running in several threads may share one memory: every operation
 is a single dictionary operation, and an insertion that loses a race with
 another one looks again instead of failing.
+
+Heads carry credentials (``Authorization``, ``Cookie``, ``Set-Cookie``), and a
+process-wide memory outlives the session that sent or received them. So
+:func:`forget_all_recent` empties every memory, and a session calls it when it
+closes: no secret stays here after the session it belongs to has closed.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-__all__ = ["RecentResults"]
+__all__ = ["RecentResults", "forget_all_recent"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -36,7 +42,7 @@ class RecentResults(Generic[K, V]):
         ValueError: ``size`` is below 1.
     """
 
-    __slots__ = ("_entries", "_size")
+    __slots__ = ("__weakref__", "_entries", "_size")
 
     def __init__(self, size: int) -> None:
         if size < 1:
@@ -44,6 +50,7 @@ class RecentResults(Generic[K, V]):
         self._size = size
         # dicts keep insertion order: the first key is the oldest entry.
         self._entries: dict[K, V] = {}
+        _memories.add(self)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -68,3 +75,18 @@ class RecentResults(Generic[K, V]):
     def clear(self) -> None:
         """Forget every entry."""
         self._entries.clear()
+
+
+#: Every memory alive, for :func:`forget_all_recent`.
+_memories: weakref.WeakSet[RecentResults[Any, Any]] = weakref.WeakSet()
+
+
+def forget_all_recent() -> None:
+    """Empty every memory of recent results in the process.
+
+    Called when a session closes, so that heads holding its credentials do not
+    outlive it. Other sessions only lose a few lookups: each of their heads is
+    serialized or parsed once more, then remembered again.
+    """
+    for memory in list(_memories):
+        memory.clear()
