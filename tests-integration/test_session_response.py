@@ -264,6 +264,33 @@ async def test_release_close_and_read_after_release() -> None:
     assert server.connections == 1
 
 
+async def test_an_unread_body_is_gone_once_released() -> None:
+    # As in aiohttp: leaving ``async with`` (or release()/close()) without
+    # reading the body makes it unreadable, even when it was already received.
+    server, _ = await _count_server(b"body")
+    async with server, aioclient.ClientSession() as session:
+        async with session.get(server.url) as resp:
+            await asyncio.sleep(0.05)  # the whole body has arrived
+        with pytest.raises(aioclient.ClientConnectionError, match="Connection closed"):
+            await resp.read()
+        with pytest.raises(aioclient.ClientConnectionError, match="Connection closed"):
+            await resp.content.read()
+        with pytest.raises(aioclient.ClientConnectionError, match="Connection closed"):
+            await resp.text()
+        for end in ("release", "close"):
+            resp = await session.get(server.url)
+            assert await resp.content.read(2) == b"bo"
+            getattr(resp, end)()
+            with pytest.raises(aioclient.ClientConnectionError):
+                await resp.content.read()
+        # A response without a body still reads as empty.
+        async with session.head(server.url) as resp:
+            pass
+        assert await resp.read() == b""
+        assert session.connector is not None
+        assert_pool_idle(session.connector)
+
+
 async def test_headers_with_no_body_release_at_once() -> None:
     async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
         while True:

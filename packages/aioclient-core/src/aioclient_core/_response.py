@@ -424,9 +424,14 @@ class ClientResponse:
     def release(self) -> Any:
         """Give the connection back (closed instead if the body was not read).
 
+        From then on the body cannot be read: ``read()`` and ``content`` raise
+        ``ClientConnectionError`` unless ``read()`` had already returned it (then
+        ``text()`` and ``json()`` still decode it). Leaving ``async with``
+        releases the response too.
+
         Returns an awaitable that does nothing, so ``await resp.release()`` works.
         """
-        self._released = True
+        self._end_content()
         # A request body cut short leaves the connection mid-message: close it.
         cut_short = self._cleanup_writer()
         self._close_connection(force=cut_short)
@@ -434,9 +439,24 @@ class ClientResponse:
 
     def close(self) -> None:
         """Close the connection: it is not reused."""
-        self._released = True
+        self._end_content()
         self._cleanup_writer()
         self._close_connection(force=True)
+
+    def _end_content(self) -> None:
+        """Make the body unreadable from now on, as aiohttp does on release.
+
+        Whatever is still buffered is dropped with the connection's ownership:
+        a read of ``content`` (or ``read()`` when the body was never read)
+        raises ``ClientConnectionError("Connection closed")``. A body read
+        before stays available through ``text()`` and ``json()``.
+        """
+        if not self._released:
+            self._released = True
+            # None when the response ends before start() (a failed request).
+            content: StreamReader | None = self.content
+            if content is not None and content.exception() is None:
+                content.set_exception(ClientConnectionError("Connection closed"))
 
     def _close_connection(self, *, force: bool) -> None:
         if self._connection is not None:
