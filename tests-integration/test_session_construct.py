@@ -80,6 +80,45 @@ async def test_default_headers() -> None:
     assert headers_of(data, "Host") == [f"127.0.0.1:{url.port}"]
 
 
+@pytest.mark.parametrize(
+    ("method", "kwargs", "expected"),
+    [
+        ("POST", {}, ["application/octet-stream"]),
+        ("PUT", {"data": b""}, ["application/octet-stream"]),
+        ("PATCH", {"data": None}, ["application/octet-stream"]),
+        ("POST", {"skip_auto_headers": ["content-type"]}, []),
+        ("POST", {"headers": {"Content-Type": "text/csv"}}, ["text/csv"]),
+        ("POST", {"data": "x"}, ["text/plain; charset=utf-8"]),
+        ("DELETE", {}, []),
+        ("GET", {}, []),
+    ],
+)
+async def test_a_body_method_always_sends_a_content_type(
+    method: str, kwargs: dict[str, Any], expected: list[str]
+) -> None:
+    # aiohttp's rule: POST, PUT and PATCH name a media type even with no body.
+    async with (
+        serve_app(echo_app()) as url,
+        aioclient.ClientSession() as session,
+        session.request(method, url, **kwargs) as resp,
+    ):
+        data = await resp.json()
+    assert headers_of(data, "Content-Type") == expected
+
+
+async def test_a_header_that_is_not_a_string_is_named() -> None:
+    async with serve_app(echo_app()) as url, aioclient.ClientSession() as session:
+        for headers, message in (
+            ({"X-Count": 1}, "Header value of 'X-Count' must be str, not int"),
+            ({"X-None": None}, "Header value of 'X-None' must be str, not NoneType"),
+        ):
+            with pytest.raises(TypeError, match=message):
+                await session.get(url, headers=headers)
+        # Nothing was sent: the connection is still good for the next request.
+        async with session.get(url) as resp:
+            assert resp.status == 200
+
+
 async def test_skip_auto_headers_session_and_request() -> None:
     async with serve_app(echo_app()) as url:
         async with aioclient.ClientSession(skip_auto_headers=["User-Agent"]) as s:

@@ -231,3 +231,17 @@ def test_chunked_round_trip(pieces: list[bytes]) -> None:
     assert sum(isinstance(e, ChunkEnd) for e in events) == sum(1 for p in pieces if p)
     assert isinstance(events[-1], MessageEnd)
     assert parser.reusable
+
+
+@pytest.mark.parametrize(
+    ("pairs", "message"),
+    [
+        ([("Host", "a"), ("X-N", 5)], "Header value of 'X-N' must be str, not int"),
+        ([("Host", "a"), (b"X-B", "v")], "Header name must be str, not bytes"),
+    ],
+)
+def test_a_name_or_value_that_is_not_a_string_is_named(
+    pairs: list[tuple[object, object]], message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):
+        serialize_request_head("GET", "/", HttpVersion11, pairs)  # type: ignore[arg-type]

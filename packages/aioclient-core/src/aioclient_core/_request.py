@@ -387,6 +387,14 @@ class ClientRequest:
         length = headers.get(hdrs.CONTENT_LENGTH)
         if length is not None and not length.isdigit():
             raise ValueError(f"Invalid Content-Length header: {length!r}")
+        if (
+            self.method in self.POST_METHODS
+            and hdrs.CONTENT_TYPE not in headers
+            and hdrs.CONTENT_TYPE not in self._skip_auto_headers
+        ):
+            # As aiohttp does: POST, PUT and PATCH always name a media type,
+            # even for an empty body.
+            headers[hdrs.CONTENT_TYPE] = "application/octet-stream"
         if hdrs.CONNECTION not in headers:
             value = connection_header(
                 self.version, force_close=conn._connector.force_close

@@ -64,6 +64,7 @@ def serialize_request_head(
             header-injection message), a method or name that is not a token,
             an invalid target or version, or ``Content-Length`` combined with
             chunked ``Transfer-Encoding``.
+        TypeError: A header name or value is not a ``str``.
     """
     if type(headers) is tuple or type(headers) is list:
         pairs = list(headers)  # the usual caller's pairs (no ABC check)
@@ -72,14 +73,19 @@ def serialize_request_head(
     else:
         pairs = list(headers)
     names = [name for name, _ in pairs]
-    joined_names = "\n".join(names)
+    try:
+        joined_names = "\n".join(names)
+        values = " ".join([v for _, v in pairs])
+    except TypeError:
+        _refuse_types(pairs)
+        raise
     major, minor = version
     # The usual, valid head passes four C-level checks; anything they refuse
     # goes through _refuse(), which names the first problem in a fixed order.
     if (
         _METHOD_AND_TARGET.fullmatch(f"{method} {target}") is None
         or not (0 <= major <= 9 and 0 <= minor <= 9)
-        or not _values_allowed(" ".join([v for _, v in pairs]))
+        or not _values_allowed(values)
         or (
             names
             and (
@@ -100,6 +106,17 @@ def serialize_request_head(
     # surrogateescape only maps U+DC80..U+DCFF back to bytes 0x80..0xFF, so
     # values decoded from a response round-trip and no control byte appears.
     return text.encode("utf-8", "surrogateescape")
+
+
+def _refuse_types(pairs: list[tuple[str, str]]) -> None:
+    """Raise TypeError naming the first header name or value that is not a str."""
+    for name, value in pairs:
+        if not isinstance(name, str):
+            raise TypeError(f"Header name must be str, not {type(name).__name__}")
+        if not isinstance(value, str):
+            raise TypeError(
+                f"Header value of {name!r} must be str, not {type(value).__name__}"
+            )
 
 
 def _values_allowed(values: str) -> bool:
