@@ -385,8 +385,7 @@ class ClientRequest:
             raise ClientConnectionError("Connection closed")
         headers = self.headers
         length = headers.get(hdrs.CONTENT_LENGTH)
-        if length is not None and not length.isdigit():
-            raise ValueError(f"Invalid Content-Length header: {length!r}")
+        declared = None if length is None else self._declared_length(length)
         if (
             self.method in self.POST_METHODS
             and hdrs.CONTENT_TYPE not in headers
@@ -411,6 +410,7 @@ class ClientRequest:
             writer.enable_compression(self.compress)
         if self.chunked:
             writer.enable_chunking()
+        writer.length = declared
         writer.set_head(self.method, target, self.version, self.headers)
         if self._traces:
             await self._on_headers_sent(self.headers)
@@ -451,6 +451,28 @@ class ClientRequest:
             stream_writer=writer,
         )
         return self.response
+
+    def _declared_length(self, length: str) -> int:
+        """Check a ``Content-Length`` header against the body; return its value.
+
+        RFC 9112 §6.2: the header must be the body's exact size. A body of
+        another known size is refused before anything is sent (aiohttp would
+        cut a longer body short, or leave the server waiting for a shorter
+        one); a body of unknown size is held to it as it is written.
+
+        Raises:
+            ValueError: Not a decimal number, or not the body's size.
+        """
+        if not length.isdigit() or not length.isascii():
+            raise ValueError(f"Invalid Content-Length header: {length!r}")
+        declared = int(length)
+        body = self.body
+        size = body.size if isinstance(body, Payload) else len(body)
+        if size is not None and size != declared and not self.chunked:
+            raise ValueError(
+                f"Content-Length header is {declared} but the body is {size} bytes"
+            )
+        return declared
 
     async def _on_chunk_sent(self, chunk: bytes) -> None:
         for trace in self._traces:

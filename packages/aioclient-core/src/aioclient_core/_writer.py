@@ -88,7 +88,8 @@ class StreamWriter:
         self.output_size = 0
         #: Bytes given to :meth:`write` (before compression).
         self.buffer_size = 0
-        #: The declared body length, when known.
+        #: The body's ``Content-Length``, when declared: :meth:`write` refuses
+        #: bytes beyond it and :meth:`write_eof` a body that falls short.
         self.length: int | None = None
 
     @property
@@ -160,6 +161,12 @@ class StreamWriter:
         """Send body bytes, compressing and framing them as configured."""
         if not chunk:
             return
+        if self.length is not None and self.buffer_size + len(chunk) > self.length:
+            # Bytes past the declared length would be read as the start of
+            # the next message (RFC 9112 §6.3): none of them are sent.
+            raise ValueError(
+                f"The body is longer than its Content-Length ({self.length} bytes)"
+            )
         self.buffer_size += len(chunk)
         if self._compressor is not None:
             compressed = self._compressor.compress(bytes(chunk))
@@ -259,6 +266,11 @@ class StreamWriter:
             return
         if chunk:
             await self.write(chunk)
+        if self.length is not None and self.buffer_size < self.length:
+            raise ValueError(
+                f"The body ended after {self.buffer_size} of the "
+                f"{self.length} bytes its Content-Length declares"
+            )
         tail = b""
         if self._compressor is not None:
             tail = self._compressor.flush()
