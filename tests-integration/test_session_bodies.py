@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from _servers import echo_app, headers_of, serve_app
 from aiohttp import web
 
@@ -99,15 +100,18 @@ async def test_payload_objects_as_data() -> None:
     assert headers_of(echo, "Content-Length") == [str(len("héllo".encode()))]
 
 
-async def test_a_typed_memoryview_body_is_sent_as_its_bytes() -> None:
-    values = array.array("H", [1, 2, 3])
+@pytest.mark.parametrize("count", [3, 100_000], ids=["small", "streamed"])
+async def test_a_typed_memoryview_body_is_sent_as_its_bytes(count: int) -> None:
+    # 100,000 items are 200,000 bytes: written in slices, whose sizes must be
+    # counted in bytes (not items) to match the Content-Length.
+    values = array.array("H", (n % 65536 for n in range(count)))
     async with (
         serve_app(echo_app()) as url,
         aioclient.ClientSession() as session,
         session.post(url, data=memoryview(values)) as resp,
     ):
         echo = await resp.json()
-    assert headers_of(echo, "Content-Length") == [str(values.itemsize * 3)]
+    assert headers_of(echo, "Content-Length") == [str(values.itemsize * count)]
     assert echo["body"].encode("latin-1") == values.tobytes()
 
 

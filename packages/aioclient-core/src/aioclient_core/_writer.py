@@ -161,13 +161,15 @@ class StreamWriter:
         """Send body bytes, compressing and framing them as configured."""
         if not chunk:
             return
-        if self.length is not None and self.buffer_size + len(chunk) > self.length:
+        # In bytes: a typed memoryview's len() counts its items.
+        size = len(chunk) if type(chunk) is bytes else memoryview(chunk).nbytes
+        if self.length is not None and self.buffer_size + size > self.length:
             # Bytes past the declared length would be read as the start of
             # the next message (RFC 9112 §6.3): none of them are sent.
             raise ValueError(
                 f"The body is longer than its Content-Length ({self.length} bytes)"
             )
-        self.buffer_size += len(chunk)
+        self.buffer_size += size
         if self._compressor is not None:
             compressed = self._compressor.compress(bytes(chunk))
             if not compressed:
