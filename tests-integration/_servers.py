@@ -30,9 +30,7 @@ async def serve_app(app: web.Application) -> AsyncIterator[URL]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    server = site._server
-    assert isinstance(server, asyncio.base_events.Server)
-    port = server.sockets[0].getsockname()[1]
+    port = runner.addresses[0][1]  # (any loop's server: asyncio's or uvloop's)
     try:
         yield URL(f"http://127.0.0.1:{port}/")
     finally:

@@ -317,6 +317,46 @@ async def test_async_iterable_write_with_length_stops() -> None:
     assert writer.data == b"abc"
 
 
+class KeepingWriter:
+    """Keeps each chunk as given, as a transport that queues views would."""
+
+    def __init__(self) -> None:
+        self.kept: list[bytes | bytearray | memoryview] = []
+
+    async def write(self, chunk: bytes | bytearray | memoryview) -> None:
+        self.kept.append(chunk)
+
+
+async def test_async_iterable_chunks_cannot_change_once_written() -> None:
+    # A producer that refills one buffer must not change bytes already handed
+    # over (a transport may still be holding them).
+    buffer = bytearray(b"aaaa")
+
+    async def refilled() -> AsyncIterator[bytearray | memoryview]:
+        yield buffer
+        buffer[:] = b"bbbb"
+        yield memoryview(buffer)
+        buffer[:] = b"cccc"
+
+    writer = KeepingWriter()
+    await AsyncIterablePayload(refilled()).write(writer)
+    assert [bytes(chunk) for chunk in writer.kept] == [b"aaaa", b"bbbb"]
+
+
+async def test_async_iterable_keeps_read_only_views_and_counts_bytes() -> None:
+    data = bytes(range(16))
+
+    async def typed() -> AsyncIterator[memoryview]:
+        yield memoryview(data).cast("i")  # 4 items, 16 bytes
+
+    writer = KeepingWriter()
+    await AsyncIterablePayload(typed()).write_with_length(writer, 6)
+    (chunk,) = writer.kept
+    assert isinstance(chunk, memoryview)
+    assert chunk.obj is data  # not copied
+    assert bytes(chunk) == data[:6]  # a length in bytes, not in ints
+
+
 def test_async_iterable_type_error() -> None:
     with pytest.raises(TypeError, match="AsyncIterable interface"):
         AsyncIterablePayload([b"x"])  # type: ignore[arg-type]

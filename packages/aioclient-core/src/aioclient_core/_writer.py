@@ -13,6 +13,7 @@ instead go to the kernel whole with ``sendfile`` (:meth:`StreamWriter.send_file`
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable, Mapping
 from typing import IO
 
@@ -26,7 +27,13 @@ from ._http._writer import LAST_CHUNK, encode_chunk, serialize_request_head
 from ._http.protocol import ResponseHandler
 from ._sendfile import sendfile_by_descriptor
 
-__all__ = ["SMALL_BODY", "WRITE_SLICE", "StreamWriter", "small_body"]
+__all__ = [
+    "SMALL_BODY",
+    "WRITE_SLICE",
+    "StreamWriter",
+    "small_body",
+    "writelines_is_safe",
+]
 
 #: The largest piece handed to the transport at once.
 WRITE_SLICE = 2**18
@@ -38,6 +45,24 @@ _COALESCE = 2**16
 SMALL_BODY = _HIGH_WATER
 
 _Data = bytes | bytearray | memoryview
+
+
+def writelines_is_safe(version: tuple[int, ...]) -> bool:
+    """Whether asyncio on Python ``version`` may be given a list to write.
+
+    From 3.12 its socket transport sends a list with one ``sendmsg``, but
+    until 3.12.9 and 3.13.2 it also never paused the writer while buffering
+    one (CVE-2024-12254): a server that stops reading would grow the buffer
+    without bound. (Before 3.12 it has no ``writelines`` of its own.)
+    """
+    return not ((3, 12) <= version < (3, 12, 9) or (3, 13) <= version < (3, 13, 2))
+
+
+#: Whether this interpreter's transports may be given lists (see above).
+_SAFE_WRITELINES = writelines_is_safe(tuple(sys.version_info[:3]))
+#: Chunks up to this size are joined with their framing: copying a few KiB
+#: costs less than a gathered write.
+_COPY_MAX = 2**14
 
 #: Request heads serialized recently, by their inputs: a client usually sends
 #: the same few heads again and again (one endpoint polled, a few alternated, a
@@ -84,6 +109,7 @@ class StreamWriter:
         self._chunked = False
         self._compressor: ZLibCompressor | None = None
         self._eof = False
+        self._gather: bool | None = None
         #: Body bytes (after compression and framing) and head bytes written.
         self.output_size = 0
         #: Bytes given to :meth:`write` (before compression).
@@ -159,10 +185,10 @@ class StreamWriter:
 
     async def write(self, chunk: _Data, *, drain: bool = True) -> None:
         """Send body bytes, compressing and framing them as configured."""
-        if not chunk:
-            return
         # In bytes: a typed memoryview's len() counts its items.
         size = len(chunk) if type(chunk) is bytes else memoryview(chunk).nbytes
+        if not size:
+            return
         if self.length is not None and self.buffer_size + size > self.length:
             # Bytes past the declared length would be read as the start of
             # the next message (RFC 9112 §6.3): none of them are sent.
@@ -171,16 +197,21 @@ class StreamWriter:
             )
         self.buffer_size += size
         if self._compressor is not None:
-            compressed = self._compressor.compress(bytes(chunk))
-            if not compressed:
+            chunk = self._compressor.compress(bytes(chunk))
+            if not chunk:
                 return
-            chunk = compressed
-        view = memoryview(chunk).cast("B")
-        for start in range(0, len(view), WRITE_SLICE):
-            piece = view[start : start + WRITE_SLICE]
-            self._write_body(piece)
-            if drain:
-                await self._drain_if_needed()
+            size = len(chunk)
+        if size <= WRITE_SLICE and type(chunk) is bytes:
+            # The usual chunk: one piece, no view to make.
+            self._write_body(chunk)
+            if drain and self._must_drain():
+                await self._protocol.drain()
+        else:
+            view = memoryview(chunk).cast("B")
+            for start in range(0, size, WRITE_SLICE):
+                self._write_body(view[start : start + WRITE_SLICE])
+                if drain and self._must_drain():
+                    await self._protocol.drain()
         if self._on_chunk_sent is not None:
             await _maybe_await(self._on_chunk_sent(bytes(chunk)))
 
@@ -289,9 +320,13 @@ class StreamWriter:
         """Wait until the transport's buffer drains."""
         await self._protocol.drain()
 
-    def _write_body(self, piece: memoryview) -> None:
+    def _write_body(self, piece: _Data) -> None:
         if not self._chunked:
             self._write_raw(piece)
+        elif len(piece) > _COPY_MAX and self._gathers():
+            # Size line, data and CRLF in one gathering write (writev): one
+            # system call, and the data is not copied into a joined buffer.
+            self._transport_writelines((b"%x\r\n" % len(piece), piece, b"\r\n"))
         elif len(piece) <= _COALESCE:
             # One write (one send) per chunk: copying up to 64 KiB is cheaper
             # than three system calls and three packets.
@@ -306,10 +341,36 @@ class StreamWriter:
         if self._pending_head:
             head, self._pending_head = self._pending_head, b""
             if len(data) <= _HIGH_WATER:
-                self._transport_write(b"".join((head, data)))
-                return
-            self._transport_write(head)
+                data = b"".join((head, data))
+            else:
+                self._transport_write(head)
         self._transport_write(data)
+
+    def _gathers(self) -> bool:
+        """Whether body pieces may go to the transport as a list, uncopied."""
+        gather = self._gather
+        if gather is None:
+            transport = self._protocol.transport
+            gather = self._gather = (
+                _SAFE_WRITELINES
+                and transport is not None
+                # The base class's writelines joins the parts (asyncio before
+                # 3.12): the three writes below avoid that copy for big chunks.
+                and type(transport).writelines is not asyncio.WriteTransport.writelines
+                # Over TLS each part would become a TLS record of its own.
+                and transport.get_extra_info("ssl_object") is None
+            )
+        return gather
+
+    def _transport_writelines(self, parts: tuple[_Data, ...]) -> None:
+        if self._pending_head:
+            head, self._pending_head = self._pending_head, b""
+            parts = (head, *parts)
+        transport = self._protocol.transport
+        if transport is None or transport.is_closing():
+            raise ClientConnectionResetError("Cannot write to closing transport")
+        transport.writelines(parts)
+        self.output_size += sum(len(part) for part in parts)
 
     def _transport_write(self, data: _Data) -> None:
         transport = self._protocol.transport
@@ -318,10 +379,9 @@ class StreamWriter:
         transport.write(data)
         self.output_size += len(data)
 
-    async def _drain_if_needed(self) -> None:
+    def _must_drain(self) -> bool:
         transport = self._protocol.transport
-        if transport is not None and transport.get_write_buffer_size() > _HIGH_WATER:
-            await self._protocol.drain()
+        return transport is not None and transport.get_write_buffer_size() > _HIGH_WATER
 
 
 def small_body(body: object) -> _Data | None:

@@ -476,13 +476,23 @@ class AsyncIterablePayload(Payload):
     :attr:`consumed`; writing it again raises :class:`RuntimeError` unless
     :meth:`as_bytes` cached the chunks first.
 
+    Chunks may be any bytes-like object. A mutable one (``bytearray``, a
+    writable ``memoryview``) is copied as it is written, so the iterable may
+    refill the same buffer for its next chunk; ``bytes`` and read-only views
+    are written without a copy.
+
     Raises:
         TypeError: ``value`` is not an async iterable.
     """
 
     _autoclose = True
 
-    def __init__(self, value: AsyncIterable[bytes], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        value: AsyncIterable[bytes | bytearray | memoryview],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
         if not isinstance(value, AsyncIterable):
             raise TypeError(
                 "value argument must support "
@@ -491,7 +501,9 @@ class AsyncIterablePayload(Payload):
             )
         kwargs.setdefault("content_type", "application/octet-stream")
         super().__init__(value, *args, **kwargs)
-        self._iter: AsyncIterator[bytes] | None = value.__aiter__()
+        self._iter: AsyncIterator[bytes | bytearray | memoryview] | None = (
+            value.__aiter__()
+        )
         self._cached: list[bytes] | None = None
 
     async def write(self, writer: PayloadWriter) -> None:
@@ -512,18 +524,19 @@ class AsyncIterablePayload(Payload):
         """
         remaining = content_length
         if self._cached is not None:
-            chunks: AsyncIterator[bytes] | None = None
+            chunks: AsyncIterator[bytes | bytearray | memoryview] | None = None
         elif self._iter is None:
             raise RuntimeError(_CONSUMED_MESSAGE)
         else:
             chunks, self._iter = self._iter, None
             self._consumed = True
         async for chunk in chunks if chunks is not None else _aiter(self._cached or []):
+            data = chunk if type(chunk) is bytes else _settled(chunk)
             if remaining is None:
-                await writer.write(chunk)
+                await writer.write(data)
                 continue
-            await writer.write(chunk[:remaining])
-            remaining -= len(chunk)
+            await writer.write(data[:remaining])
+            remaining -= len(data)
             if remaining <= 0:
                 break
 
@@ -552,6 +565,20 @@ class AsyncIterablePayload(Payload):
             self._cached = [bytes(chunk) async for chunk in chunks]
             self._consumed = False
         return b"".join(self._cached)
+
+
+def _settled(chunk: bytes | bytearray | memoryview) -> bytes | memoryview:
+    """A streamed chunk as bytes its producer cannot change any more.
+
+    A transport may keep a view of a written chunk until the socket takes
+    it, while the producer resumes and refills the same buffer for its next
+    chunk: a mutable chunk is copied. A read-only view is kept as is, cast to
+    single bytes so that its length counts bytes.
+    """
+    view = memoryview(chunk)
+    if view.readonly and view.c_contiguous:
+        return view.cast("B")
+    return view.tobytes()
 
 
 async def _aiter(items: list[bytes]) -> AsyncIterator[bytes]:
