@@ -291,6 +291,58 @@ async def test_an_unread_body_is_gone_once_released() -> None:
         assert_pool_idle(session.connector)
 
 
+_EMPTY_BODIES = {
+    "/length": b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    "/chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    "/204": b"HTTP/1.1 204 No Content\r\n\r\n",
+    "/304": b"HTTP/1.1 304 Not Modified\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "gone"),
+    [
+        ("GET", "/length", True),
+        ("GET", "/chunked", True),
+        ("HEAD", "/length", False),
+        ("GET", "/204", False),
+        ("GET", "/304", False),
+    ],
+)
+async def test_an_empty_body_released_unread_is_gone_too(
+    method: str, path: str, gone: bool
+) -> None:
+    # As in aiohttp: an empty body (Content-Length: 0, or no chunks) is a body
+    # like any other; only a response that has none (HEAD, 204, 304) reads as
+    # empty after release.
+    async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
+        while True:
+            try:
+                head, _ = await read_request(reader)
+            except asyncio.IncompleteReadError:
+                return
+            writer.write(_EMPTY_BODIES[head.split(b" ")[1].decode()])
+
+    async with RawServer(handler) as server, aioclient.ClientSession() as session:
+        async with session.request(method, server.url.with_path(path)) as resp:
+            pass
+        if gone:
+            with pytest.raises(aioclient.ClientConnectionError, match="closed"):
+                await resp.read()
+            with pytest.raises(aioclient.ClientConnectionError, match="closed"):
+                await resp.content.read()
+        else:
+            assert await resp.read() == b""
+            assert await resp.content.read() == b""
+        # Read before the release, the empty body is still decoded.
+        async with session.request(method, server.url.with_path(path)) as resp:
+            assert await resp.read() == b""
+        assert await resp.text() == ""
+        assert aioclient.EMPTY_PAYLOAD.exception() is None  # the shared one
+        assert await aioclient.EMPTY_PAYLOAD.read() == b""
+        assert server.connections == 1
+
+
 async def test_headers_with_no_body_release_at_once() -> None:
     async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
         while True:

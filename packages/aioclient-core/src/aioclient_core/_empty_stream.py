@@ -13,7 +13,7 @@ from typing import Final
 from ._dataqueue import EXC_CAUSE_NOT_GIVEN
 from ._streams import _UNREAD_DEPRECATED, DEFAULT_LIMIT, StreamReader
 
-__all__ = ["EMPTY_PAYLOAD", "EmptyStreamReader"]
+__all__ = ["EMPTY_PAYLOAD", "EmptyStreamReader", "failed_empty_stream"]
 
 
 class _ClosedProtocol:
@@ -77,3 +77,16 @@ class EmptyStreamReader(StreamReader):
 
 #: The shared always-empty body stream.
 EMPTY_PAYLOAD: Final[StreamReader] = EmptyStreamReader()
+
+
+def failed_empty_stream(exc: BaseException) -> StreamReader:
+    """A new empty stream at EOF whose every read raises ``exc``.
+
+    For an empty body (``Content-Length: 0``, or no chunks) that was released
+    unread: it shared ``EMPTY_PAYLOAD``, which cannot fail, yet aiohttp makes
+    such a body unreadable on release like any other.
+    """
+    stream = StreamReader(_ClosedProtocol(), DEFAULT_LIMIT)
+    stream._eof = True  # (as EmptyStreamReader: nothing will ever be fed)
+    stream.set_exception(exc)
+    return stream

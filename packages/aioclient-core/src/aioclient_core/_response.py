@@ -26,6 +26,7 @@ from aioclient_forms import content_disposition_filename, parse_content_disposit
 
 from . import hdrs
 from ._connector import Connection
+from ._empty_stream import EMPTY_PAYLOAD, failed_empty_stream
 from ._exceptions import (
     ClientConnectionError,
     ClientResponseError,
@@ -455,8 +456,19 @@ class ClientResponse:
             self._released = True
             # None when the response ends before start() (a failed request).
             content: StreamReader | None = self.content
-            if content is not None and content.exception() is None:
+            if content is EMPTY_PAYLOAD:
+                # Shared, so it cannot fail; but only a response that has no
+                # body at all (HEAD, 1xx, 204, 304: RFC 9110 §6.4.1) stays
+                # readable, as in aiohttp. An empty body gets a failed stream.
+                if self._body is None and not self._bodiless():
+                    closed = ClientConnectionError("Connection closed")
+                    self.content = failed_empty_stream(closed)
+            elif content is not None and content.exception() is None:
                 content.set_exception(ClientConnectionError("Connection closed"))
+
+    def _bodiless(self) -> bool:
+        status = self.status
+        return self.method == "HEAD" or status in (204, 304) or 100 <= status < 200
 
     def _close_connection(self, *, force: bool) -> None:
         if self._connection is not None:
