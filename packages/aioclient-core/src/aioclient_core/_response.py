@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
+import functools
 import json
 import re
 import warnings
@@ -46,6 +47,38 @@ if TYPE_CHECKING:
 __all__ = ["ClientResponse", "ContentDisposition"]
 
 _JSON_CONTENT_TYPE = re.compile(r"^application/(?:[\w.+-]+?\+)?json$")
+
+
+class _MediaType(NamedTuple):
+    mimetype: str
+    charset: str | None
+    #: The codec name for ``charset``; None when absent or unknown.
+    encoding: str | None
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_media_type(raw: str) -> _MediaType:
+    """Parse a ``Content-Type`` value (RFC 9110 §8.3.1).
+
+    Memoized: a client sees the same few values again and again, and
+    ``text()`` and ``json()`` each ask for them.
+    """
+    main, *params = raw.split(";")
+    mimetype = main.strip().lower()
+    if "/" not in mimetype:
+        mimetype = "application/octet-stream"
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"') or None  # the last one counts
+    encoding = None
+    if charset:
+        with contextlib.suppress(LookupError, ValueError):
+            encoding = codecs.lookup(charset).name
+    return _MediaType(mimetype, charset, encoding)
+
+
 _LINK_SPLIT = re.compile(r",(?=\s*<)")
 _LINK_PARAM = re.compile(r"\s*;\s*([^=;\s]+)\s*=\s*(\"[^\"]*\"|[^;,\s]*)")
 
@@ -270,27 +303,19 @@ class ClientResponse:
     def cookies(self, cookies: SimpleCookie) -> None:
         self._cookies = cookies
 
-    def _content_type_params(self) -> tuple[str, dict[str, str]]:
+    def _media_type(self) -> _MediaType:
         raw = self._headers.get(hdrs.CONTENT_TYPE, "") if self._headers else ""
-        main, *params = raw.split(";")
-        mimetype = main.strip().lower()
-        parsed: dict[str, str] = {}
-        for param in params:
-            key, _, value = param.partition("=")
-            parsed[key.strip().lower()] = value.strip().strip('"')
-        if "/" not in mimetype:
-            mimetype = "application/octet-stream"
-        return mimetype, parsed
+        return _parse_media_type(raw)
 
     @property
     def content_type(self) -> str:
         """The media type, ``application/octet-stream`` when missing or invalid."""
-        return self._content_type_params()[0]
+        return self._media_type().mimetype
 
     @property
     def charset(self) -> str | None:
         """The ``charset`` parameter of ``Content-Type``, if any."""
-        return self._content_type_params()[1].get("charset") or None
+        return self._media_type().charset
 
     @property
     def content_length(self) -> int | None:
@@ -359,13 +384,11 @@ class ClientResponse:
         Raises:
             RuntimeError: The fallback needs the body, which was not read yet.
         """
-        mimetype, params = self._content_type_params()
-        charset = params.get("charset")
-        if charset:
-            with contextlib.suppress(LookupError, ValueError):
-                return codecs.lookup(charset).name
-        if mimetype in ("application/json", "application/rdap+json") or (
-            mimetype == "application/rdap"
+        media = self._media_type()
+        if media.encoding is not None:
+            return media.encoding
+        if media.mimetype in ("application/json", "application/rdap+json") or (
+            media.mimetype == "application/rdap"
         ):
             return "utf-8"  # RFC 8259 §8.1 / RFC 9083: always UTF-8
         if self._body is None:
