@@ -1,4 +1,4 @@
-"""Parsing of ``Content-Type`` for ``content_type``, ``charset`` and ``get_encoding``."""
+"""How ``Content-Type`` is parsed for ``content_type``, ``charset``, encodings."""
 
 from __future__ import annotations
 
