@@ -212,3 +212,23 @@ async def test_compressed_chunked_body_with_views_is_decoded() -> None:
         protocol.data_received(framed[i : i + 256 * KIB])
     protocol.data_received(b"0\r\n\r\n")
     assert await stream.read() == original
+
+
+def test_take_stored_hands_over_chunks_uncopied() -> None:
+    # read() joins what take_stored() returns: that join must be the only
+    # copy, so neither bytes nor views are copied here.
+    buffer = ChunkBuffer()
+    received = bytes(range(200))
+    view = memoryview(received)[10:150]
+    first, last = b"head-bytes", b"tail"
+    for chunk in (first, view, last):
+        buffer.append(chunk)
+    assert buffer.take_first(5) == b"head-"
+    rest = buffer.take_stored()  # the first chunk, after what was read of it
+    assert isinstance(rest, memoryview)
+    assert rest.obj is first
+    assert bytes(rest) == b"bytes"
+    assert buffer.take_stored() is view
+    assert buffer.take_stored() is last
+    assert not buffer
+    assert len(buffer) == 0

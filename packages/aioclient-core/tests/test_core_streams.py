@@ -77,6 +77,46 @@ async def test_read_all_until_eof_waits_for_the_producer() -> None:
     assert stream.at_eof()
 
 
+async def test_read_all_joins_partly_read_chunks_and_views() -> None:
+    # read() keeps the chunks as received and joins them once: a partly read
+    # first chunk and views of received bytes must come out in order.
+    stream, protocol = make(limit=4)
+    stream.feed_data(b"xxabc")
+    assert await stream.read(2) == b"xx"
+    received = b"--defghi--"
+    stream.feed_data(memoryview(received)[2:8])
+    assert protocol.calls == ["pause"]  # 9 bytes buffered, above 2 * 4
+
+    async def produce() -> None:
+        await asyncio.sleep(0)
+        stream.feed_data(b"jk")
+        stream.feed_data(memoryview(b"lm"))
+        await asyncio.sleep(0)
+        stream.feed_eof()
+
+    producer = asyncio.create_task(produce())
+    result = await stream.read()
+    assert result == b"abcdefghijklm"
+    assert type(result) is bytes
+    assert protocol.calls == ["pause", "resume"]  # taken, so reading resumed
+    await producer
+
+
+async def test_read_all_raises_an_error_that_arrives_midway() -> None:
+    stream, _ = make()
+    stream.feed_data(b"ab")
+
+    async def fail() -> None:
+        await asyncio.sleep(0)
+        stream.feed_data(b"cd")
+        stream.set_exception(ValueError("cut"))
+
+    failing = asyncio.create_task(fail())
+    with pytest.raises(ValueError, match="cut"):
+        await stream.read()
+    await failing
+
+
 async def test_read_n_returns_at_most_n_and_zero_reads_nothing() -> None:
     stream = fed(b"abc", b"defg")
     assert await stream.read(0) == b""

@@ -93,6 +93,20 @@ class ChunkBuffer:
         # (The one copy of a view's bytes; a bytes slice is already a copy.)
         return data if type(data) is bytes else bytes(data)
 
+    def take_stored(self) -> bytes | memoryview:
+        """Consume the whole first chunk as stored: a view is not copied.
+
+        For a caller that joins what it takes (one copy in all). The buffer
+        must not be empty.
+        """
+        first = self._chunks.popleft()
+        if self._offset:
+            first = memoryview(first)[self._offset :]
+            self._offset = 0
+        self._size -= len(first)
+        self._scan = None
+        return first
+
     def take(self, n: int) -> bytes:
         """Consume up to *n* bytes (``-1``: all), across chunks if needed.
 

@@ -23,7 +23,7 @@ import collections
 import logging
 import warnings
 from collections.abc import Callable
-from typing import Final
+from typing import Final, TypeVar
 
 from ._chunkbuffer import ChunkBuffer
 from ._dataqueue import (
@@ -49,6 +49,9 @@ __all__ = [
     "FlowControlProtocol",
     "StreamReader",
 ]
+
+#: What is taken from the buffer: bytes, or a stored view (``take_stored``).
+_Taken = TypeVar("_Taken", bound=bytes | memoryview)
 
 _log = logging.getLogger(__name__)
 
@@ -378,10 +381,19 @@ class StreamReader:
         if n < 0:
             if self._eof:
                 return self._read_nowait(-1)  # all of it is here already
-            blocks = []
-            while block := await self.readany():
-                blocks.append(block)
-            return b"".join(blocks)
+            # The chunks as they were received, joined once at the end (not
+            # joined at each wake-up, as readany() does, and then again).
+            blocks: list[bytes | memoryview] = []
+            buffer = self._buffer
+            while True:
+                self._raise_if_failed()
+                while not buffer._size and not self._eof:
+                    await self._wait("read")
+                if not buffer._size:
+                    return b"".join(blocks)
+                if self._timer is not None:
+                    self._timer.assert_timeout()
+                blocks.append(self._consumed(buffer.take_stored()))
         # (The buffer's size attribute, not len() or bool(): once per read.)
         buffer = self._buffer
         while not buffer._size and not self._eof:
@@ -611,7 +623,7 @@ class StreamReader:
         """Consume up to *n* bytes (``-1``: no limit) from the first chunk."""
         return self._consumed(self._buffer.take_first(n))
 
-    def _consumed(self, data: bytes) -> bytes:
+    def _consumed(self, data: _Taken) -> _Taken:
         """Account for *data* just taken from the buffer; resume below the marks."""
         self._cursor += len(data)
         splits = self._http_chunk_splits
