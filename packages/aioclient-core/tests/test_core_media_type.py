@@ -15,8 +15,10 @@ from aioclient_core._response import _parse_media_type
         ("Text/HTML", "text/html", None, None),
         ("text/plain; charset=UTF-8", "text/plain", "UTF-8", "utf-8"),
         ('text/plain; Charset="latin-1"', "text/plain", "latin-1", "iso8859-1"),
-        ("text/plain;charset=utf-8;charset=ascii", "text/plain", "ascii", "ascii"),
-        ("text/plain; charset=utf-8; charset=", "text/plain", None, None),
+        # A repeated parameter: the first one counts, as in aiohttp.
+        ("text/plain;charset=utf-8;charset=ascii", "text/plain", "utf-8", "utf-8"),
+        ("text/plain; charset=; charset=utf-8", "text/plain", None, None),
+        ('text/plain; charset="a;b"', "text/plain", "a;b", None),  # quoted ";"
         ("text/plain; charset=no-such-codec", "text/plain", "no-such-codec", None),
         ("text/plain; format=flowed", "text/plain", None, None),
         (" application/json ; charset=utf-16", "application/json", "utf-16", "utf-16"),

@@ -40,6 +40,7 @@ EXPECTED = [
     "content_disposition_filename",
     "get_payload",
     "parse_content_disposition",
+    "parse_mimetype",
     "payload_type",
     "register_payload",
     "streamer",

@@ -87,6 +87,6 @@ def failed_empty_stream(exc: BaseException) -> StreamReader:
     such a body unreadable on release like any other.
     """
     stream = StreamReader(_ClosedProtocol(), DEFAULT_LIMIT)
-    stream._eof = True  # (as EmptyStreamReader: nothing will ever be fed)
+    stream.feed_eof()  # (nothing will ever be fed: no protocol behind it)
     stream.set_exception(exc)
     return stream

@@ -23,7 +23,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Self
 from multidict import CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
 
-from aioclient_forms import content_disposition_filename, parse_content_disposition
+from aioclient_forms import (
+    content_disposition_filename,
+    parse_content_disposition,
+    parse_mimetype,
+)
 
 from . import hdrs
 from ._connector import Connection
@@ -34,6 +38,7 @@ from ._exceptions import (
     ContentTypeError,
 )
 from ._http._errors import HttpProcessingError
+from ._http._framing import has_no_body
 from ._http._models import HttpVersion, RawResponseMessage
 from ._http.protocol import ResponseHandler
 from ._reqinfo import RequestInfo, mask_url
@@ -63,15 +68,9 @@ def _parse_media_type(raw: str) -> _MediaType:
     Memoized: a client sees the same few values again and again, and
     ``text()`` and ``json()`` each ask for them.
     """
-    main, *params = raw.split(";")
-    mimetype = main.strip().lower()
-    if "/" not in mimetype:
-        mimetype = "application/octet-stream"
-    charset = None
-    for param in params:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            charset = value.strip().strip('"') or None  # the last one counts
+    mtype, subtype, params = parse_mimetype(raw)
+    mimetype = f"{mtype}/{subtype}" if subtype else "application/octet-stream"
+    charset = params.get("charset") or None
     encoding = None
     if charset:
         with contextlib.suppress(LookupError, ValueError):
@@ -483,15 +482,11 @@ class ClientResponse:
                 # Shared, so it cannot fail; but only a response that has no
                 # body at all (HEAD, 1xx, 204, 304: RFC 9110 §6.4.1) stays
                 # readable, as in aiohttp. An empty body gets a failed stream.
-                if self._body is None and not self._bodiless():
+                if self._body is None and not has_no_body(self.status, self.method):
                     closed = ClientConnectionError("Connection closed")
                     self.content = failed_empty_stream(closed)
             elif content is not None and content.exception() is None:
                 content.set_exception(ClientConnectionError("Connection closed"))
-
-    def _bodiless(self) -> bool:
-        status = self.status
-        return self.method == "HEAD" or status in (204, 304) or 100 <= status < 200
 
     def _close_connection(self, *, force: bool) -> None:
         if self._connection is not None:

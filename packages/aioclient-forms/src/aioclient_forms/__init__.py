@@ -14,6 +14,7 @@ from ._disposition import (
     parse_content_disposition,
 )
 from ._formdata import FormData
+from ._helpers import parse_mimetype
 from ._part_reader import BodyPartReader
 from ._payload import (
     PAYLOAD_REGISTRY,
@@ -75,6 +76,7 @@ __all__ = [
     "content_disposition_filename",
     "get_payload",
     "parse_content_disposition",
+    "parse_mimetype",
     "payload_type",
     "register_payload",
     "streamer",

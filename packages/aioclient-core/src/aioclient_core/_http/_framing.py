@@ -31,6 +31,7 @@ __all__ = [
     "body_plan",
     "compression",
     "content_length",
+    "has_no_body",
     "list_members",
     "parse_status_line",
     "quote_value",
@@ -107,7 +108,7 @@ def body_plan(
         raise BadHttpMessage("HTTP/1.0 response with Transfer-Encoding")
     codings = transfer_codings(te) if te else []
     length = content_length(cl) if cl else None
-    if code < 200 or code in (204, 304) or method == "HEAD":
+    if has_no_body(code, method):
         return NO_BODY  # rule 1: never a body, whatever the fields say
     if codings:
         # Rule 4: a final coding other than chunked runs until the close.
@@ -115,6 +116,15 @@ def body_plan(
     if length is not None:
         return length or NO_BODY
     return UNTIL_EOF if read_until_eof else NO_BODY
+
+
+def has_no_body(code: int, method: str) -> bool:
+    """Whether a response never has a body (RFC 9112 §6.3 rule 1).
+
+    The response to HEAD, and 1xx, 204 and 304 responses, whatever their
+    header fields say (RFC 9110 §6.4.1).
+    """
+    return code < 200 or code in (204, 304) or method == "HEAD"
 
 
 def list_members(values: list[str]) -> list[str]:
