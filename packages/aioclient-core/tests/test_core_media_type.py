@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aioclient_core._response import _parse_media_type
+from aioclient_core._response_meta import parse_media_type as _parse_media_type
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,8 @@ from ._resolver import (
     ResolveResult,
     ThreadedResolver,
 )
-from ._response import ClientResponse, ContentDisposition
+from ._response import ClientResponse
+from ._response_meta import ContentDisposition
 from ._session import ClientSession
 from ._streams import (
     DataQueue,

@@ -9,25 +9,17 @@ half-read connection is ever reused (RFC 9112 §9.3).
 from __future__ import annotations
 
 import asyncio
-import codecs
 import contextlib
-import functools
 import json
 import re
 import warnings
 from collections.abc import Callable, Generator, Sequence
 from http.cookies import SimpleCookie
-from types import MappingProxyType, TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple, Self
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
 
-from multidict import CIMultiDictProxy, MultiDict, MultiDictProxy
+from multidict import CIMultiDictProxy, MultiDictProxy
 from yarl import URL
-
-from aioclient_forms import (
-    content_disposition_filename,
-    parse_content_disposition,
-    parse_mimetype,
-)
 
 from . import hdrs
 from ._connector import Connection
@@ -42,6 +34,13 @@ from ._http._framing import has_no_body
 from ._http._models import HttpVersion, RawResponseMessage
 from ._http.protocol import ResponseHandler
 from ._reqinfo import RequestInfo, mask_url
+from ._response_meta import (
+    ContentDisposition,
+    MediaType,
+    parse_disposition,
+    parse_links,
+    parse_media_type,
+)
 from ._streams import StreamReader
 from ._timeouts import RequestDeadline
 from ._unclosed import creation_stack, report_unclosed
@@ -49,51 +48,9 @@ from ._unclosed import creation_stack, report_unclosed
 if TYPE_CHECKING:
     from ._session import ClientSession
 
-__all__ = ["ClientResponse", "ContentDisposition"]
+__all__ = ["ClientResponse"]
 
 _JSON_CONTENT_TYPE = re.compile(r"^application/(?:[\w.+-]+?\+)?json$")
-
-
-class _MediaType(NamedTuple):
-    mimetype: str
-    charset: str | None
-    #: The codec name for ``charset``; None when absent or unknown.
-    encoding: str | None
-
-
-@functools.lru_cache(maxsize=64)
-def _parse_media_type(raw: str) -> _MediaType:
-    """Parse a ``Content-Type`` value (RFC 9110 §8.3.1).
-
-    Memoized: a client sees the same few values again and again, and
-    ``text()`` and ``json()`` each ask for them.
-    """
-    mtype, subtype, params = parse_mimetype(raw)
-    mimetype = f"{mtype}/{subtype}" if subtype else "application/octet-stream"
-    charset = params.get("charset") or None
-    encoding = None
-    if charset:
-        with contextlib.suppress(LookupError, ValueError):
-            encoding = codecs.lookup(charset).name
-    return _MediaType(mimetype, charset, encoding)
-
-
-_LINK_SPLIT = re.compile(r",(?=\s*<)")
-_LINK_PARAM = re.compile(r"\s*;\s*([^=;\s]+)\s*=\s*(\"[^\"]*\"|[^;,\s]*)")
-
-
-class ContentDisposition(NamedTuple):
-    """A parsed ``Content-Disposition`` header (RFC 6266).
-
-    Attributes:
-        type: The disposition type, lower-cased (``attachment``, ``inline``...).
-        parameters: Every parameter, read-only.
-        filename: The file name from ``filename*`` or ``filename``, if any.
-    """
-
-    type: str | None
-    parameters: MappingProxyType[str, str]
-    filename: str | None
 
 
 class ClientResponse:
@@ -302,9 +259,9 @@ class ClientResponse:
     def cookies(self, cookies: SimpleCookie) -> None:
         self._cookies = cookies
 
-    def _media_type(self) -> _MediaType:
+    def _media_type(self) -> MediaType:
         raw = self._headers.get(hdrs.CONTENT_TYPE, "") if self._headers else ""
-        return _parse_media_type(raw)
+        return parse_media_type(raw)
 
     @property
     def content_type(self) -> str:
@@ -326,27 +283,13 @@ class ClientResponse:
     def content_disposition(self) -> ContentDisposition | None:
         """The parsed ``Content-Disposition`` header, if present."""
         raw = self._headers.get(hdrs.CONTENT_DISPOSITION) if self._headers else None
-        if raw is None:
-            return None
-        disposition, params = parse_content_disposition(raw)
-        return ContentDisposition(
-            disposition, MappingProxyType(params), content_disposition_filename(params)
-        )
+        return None if raw is None else parse_disposition(raw)
 
     @property
     def links(self) -> MultiDictProxy[MultiDictProxy[str | URL]]:
         """The ``Link`` header (RFC 8288), keyed by ``rel`` (or the URL)."""
-        links: MultiDict[MultiDictProxy[str | URL]] = MultiDict()
-        for value in self._headers.getall(hdrs.LINK, ()) if self._headers else ():
-            for item in _LINK_SPLIT.split(value):
-                target, _, rest = item.strip().partition(">")
-                link: MultiDict[str | URL] = MultiDict()
-                for key, param in _LINK_PARAM.findall(rest):
-                    link.add(key.lower(), param.strip('"'))
-                link.add("url", self._url.join(URL(target.lstrip("<"))))
-                key_name = str(link.get("rel", target.lstrip("<")))
-                links.add(key_name, MultiDictProxy(link))
-        return MultiDictProxy(links)
+        values = self._headers.getall(hdrs.LINK, ()) if self._headers else ()
+        return parse_links(values, self._url)
 
     # -- the body -------------------------------------------------------------------
 
