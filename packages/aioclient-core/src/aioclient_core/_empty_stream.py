@@ -11,7 +11,8 @@ import warnings
 from typing import Final
 
 from ._dataqueue import EXC_CAUSE_NOT_GIVEN
-from ._streams import _UNREAD_DEPRECATED, DEFAULT_LIMIT, StreamReader
+from ._stream_feed import DEFAULT_LIMIT, UNREAD_DEPRECATED
+from ._streams import StreamReader
 
 __all__ = ["EMPTY_PAYLOAD", "EmptyStreamReader", "failed_empty_stream"]
 
@@ -72,7 +73,7 @@ class EmptyStreamReader(StreamReader):
 
     def unread_data(self, data: bytes) -> None:
         """Ignore the data (deprecated, as on :class:`StreamReader`)."""
-        warnings.warn(_UNREAD_DEPRECATED, DeprecationWarning, stacklevel=2)
+        warnings.warn(UNREAD_DEPRECATED, DeprecationWarning, stacklevel=2)
 
 
 #: The shared always-empty body stream.
