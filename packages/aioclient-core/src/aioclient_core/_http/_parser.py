@@ -30,10 +30,8 @@ Events produced by the failing call before the error are kept in
 from collections.abc import Callable
 from typing import Protocol
 
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDictProxy
 
-from ..hdrs import CONNECTION, CONTENT_ENCODING
-from ._abnf import FIELD_LINES, STATUS_LINE, VALIDATED_FIELD_LINE_TEXT
 from ._body import (
     BodyReader,
     ChunkedReader,
@@ -49,16 +47,12 @@ from ._framing import (
     UNTIL_EOF,
     BodyPlan,
     StatusLine,
-    body_plan,
-    compression,
-    list_members,
     parse_status_line,
-    status_from_match,
 )
+from ._head import build_head, split_head_block
 from ._models import (
     EMPTY_TRAILERS,
     Event,
-    HttpVersion10,
     InterimResponse,
     MessageEnd,
     RawResponseMessage,
@@ -69,7 +63,6 @@ from ._recent import RecentResults
 __all__ = ["RESPONSE_PARSERS", "ResponseParser", "ResponseParserInterface"]
 
 _IDLE, _HEAD, _BODY, _DONE, _UPGRADED, _CLOSED = range(6)
-_ABSENT: list[str] = []  # getall() default for a missing field; never mutated
 _END_KEEP = MessageEnd(EMPTY_TRAILERS, (), False)
 _END_CLOSE = MessageEnd(EMPTY_TRAILERS, (), True)
 
@@ -437,12 +430,10 @@ class ResponseParser:
     def _parse_whole_head(self, work: Buffer, pos: int, events: list[Event]) -> int:
         """Parse a small head that is already complete in ``work``, at once.
 
-        Accepts exactly what the line-by-line path accepts, producing the same
-        fields: a head no longer than every line limit (so no line or field
-        can exceed one), with no bare CR or LF, whose field lines all match
-        ``name ":" value`` with allowed bytes only. Anything else (or an
-        incomplete head) returns -1, and the line-by-line path handles it and
-        raises exactly its usual error.
+        A head seen recently is a lookup; another is split by
+        :func:`split_head_block`. A head that is incomplete, longer than a line
+        limit, or declined there returns -1, and the line-by-line path handles
+        it and raises exactly its usual error.
 
         Returns:
             The offset after the head, or -1.
@@ -454,30 +445,10 @@ class ResponseParser:
         known = _recent_heads.get((block, self._method, self._read_until_eof))
         if known is not None and len(known[0].headers) <= self._max_headers:
             return self._start_final(work, end + 4, events, known[0], known[1])
-        first = block.find(b"\r\n")
-        if first < 0:
-            first = len(block)
-        # Neither a status line nor a field line admits CR or LF, so these two
-        # matches also rule out any bare CR or LF in the head.
-        status = STATUS_LINE.fullmatch(block, 0, first)
-        if status is None or FIELD_LINES.fullmatch(block, first) is None:
+        parsed = split_head_block(block, self._max_headers)
+        if parsed is None:
             return -1  # let the line-by-line path report it
-        # One decode and one split for all fields (see VALIDATED_FIELD_LINE_TEXT);
-        # a non-ASCII reason phrase makes text offsets differ from byte ones.
-        text = block.decode("utf-8", "surrogateescape")
-        fields = (
-            VALIDATED_FIELD_LINE_TEXT.findall(text, text.find("\r\n"))
-            if first < len(block)
-            else []
-        )
-        if len(fields) > self._max_headers:
-            return -1
-        if " \r" in text or "\t\r" in text or text[-1] in " \t":
-            fields = [(name, value.rstrip(" \t")) for name, value in fields]
-        headers = CIMultiDictProxy(CIMultiDict(fields))
-        return self._complete_head(
-            work, end + 4, events, status_from_match(status), headers, block
-        )
+        return self._complete_head(work, end + 4, events, *parsed, block)
 
     def _complete_head(
         self,
@@ -498,32 +469,10 @@ class ResponseParser:
             The offset after what was consumed: ``pos``, or past the body when
             a ``Content-Length`` body is already whole in ``work``.
         """
-        version, code, reason = status
-        conn = headers.getall(CONNECTION, _ABSENT)
-        options = list_members(conn) if conn else []
-        should_close = "close" in options or (
-            version == HttpVersion10 and "keep-alive" not in options
+        head, plan, tunnel = build_head(
+            status, headers, self._method, self._read_until_eof
         )
-        tunnel = self._method == "CONNECT" and 200 <= code < 300
-        # RFC 9110 §9.3.6: a client ignores CL/TE in a 2xx to CONNECT.
-        plan = (
-            NO_BODY
-            if tunnel
-            else body_plan(version, code, headers, self._method, self._read_until_eof)
-        )
-        if plan == UNTIL_EOF:
-            should_close = True
-        coding = headers.getall(CONTENT_ENCODING, _ABSENT)
-        head = RawResponseMessage(
-            version,
-            code,
-            reason,
-            headers,
-            should_close,
-            compression(coding) if coding else None,
-            "upgrade" in options,
-            plan == CHUNKED,
-        )
+        code = head.code
         if code == 101 or tunnel:
             events.append(head)
             events.append(Upgraded(take_bytes(work, pos, len(work))))
