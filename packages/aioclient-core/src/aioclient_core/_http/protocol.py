@@ -18,7 +18,6 @@ reuses the connection (security category 10).
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import socket
 from collections.abc import Coroutine
@@ -28,7 +27,6 @@ from .._allocator import settle_allocator
 from .._dataqueue import DataQueue
 from .._empty_stream import EMPTY_PAYLOAD
 from .._exceptions import (
-    ClientConnectionResetError,
     ClientOSError,
     ClientPayloadError,
     ServerDisconnectedError,
@@ -37,7 +35,8 @@ from .._exceptions import (
 from .._streams import StreamReader
 from .._timeouts import ReadTimer, WaitTimer
 from ._batching import ReceiveBatching
-from ._decompress import DEFAULT_MAX_STEP, Decompressor, get_decompressor
+from ._decoding import BodyDecoding
+from ._decompress import get_decompressor
 from ._errors import ContentEncodingError, HttpProcessingError
 from ._models import (
     ChunkEnd,
@@ -47,13 +46,14 @@ from ._models import (
     Upgraded,
 )
 from ._parser import ResponseParser
+from ._sending import SendingSide
 
 __all__ = ["ResponseHandler"]
 
 _Message = tuple[RawResponseMessage, StreamReader]
 
 
-class ResponseHandler(asyncio.Protocol):
+class ResponseHandler(SendingSide):
     """One HTTP/1.1 connection's protocol: parses responses and feeds their bodies.
 
     Before each request, call :meth:`set_response_params`; then ``await
@@ -65,8 +65,7 @@ class ResponseHandler(asyncio.Protocol):
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         settle_allocator()  # once per process: see _allocator
-        self._loop = loop
-        self.transport: asyncio.Transport | None = None
+        super().__init__(loop)
         #: Resolved once the connection is lost.
         self.closed: asyncio.Future[None] = loop.create_future()
         self._messages: DataQueue[_Message] = DataQueue(loop)
@@ -74,10 +73,8 @@ class ResponseHandler(asyncio.Protocol):
         self._chunked_body = False  # the current body uses chunked coding
         self._payload: StreamReader | None = None
         self._in_chunk = False
-        self._decoder: Decompressor | None = None
-        # Compressed input waiting for the decoder, made on first use: an
-        # empty deque would cost every idle connection 760 bytes.
-        self._pending: collections.deque[bytes] | None = None
+        # The current body's content decoding, if it has a coding to undo.
+        self._decoding: BodyDecoding | None = None
         self._body_ended = False
         # Fewer wake-ups while a large Content-Length body streams (Linux).
         self._batching: ReceiveBatching | None = None
@@ -91,16 +88,15 @@ class ResponseHandler(asyncio.Protocol):
         self._should_close = False
         self._upgraded = False
         self._tail = bytearray()  # raw bytes after an upgrade
-        self._writing_paused = False
-        self._drain_waiter: asyncio.Future[None] | None = None
-        self._continue_waiter: asyncio.Future[None] | None = None
 
     # -- what the pool needs ---------------------------------------------------
 
     @property
     def should_close(self) -> bool:
         """True when this connection must not carry another request."""
-        if self._should_close or self._upgraded or self._pending:
+        if self._should_close or self._upgraded:
+            return True
+        if self._decoding is not None and self._decoding.has_input:
             return True
         parser, payload, messages = self._parser, self._payload, self._messages
         return (
@@ -173,41 +169,6 @@ class ResponseHandler(asyncio.Protocol):
             self.transport.resume_reading()
         if self._payload is not None and self._read_timer is not None:
             self._read_timer.rearm()
-
-    # -- flow control for the request body (called by the transport) -------------
-
-    def pause_writing(self) -> None:
-        """The transport's send buffer is full: writers wait in :meth:`drain`."""
-        self._writing_paused = True
-
-    def resume_writing(self) -> None:
-        """The send buffer drained: wake a waiting writer."""
-        self._writing_paused = False
-        waiter, self._drain_waiter = self._drain_waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    async def drain(self) -> None:
-        """Wait until the transport accepts more data.
-
-        Raises:
-            ClientConnectionResetError: The connection is closing or closed.
-        """
-        if self.transport is None or self.transport.is_closing():
-            raise ClientConnectionResetError("Cannot write to closing transport")
-        if not self._writing_paused:
-            return
-        waiter = self._drain_waiter
-        if waiter is None or waiter.done():
-            waiter = self._drain_waiter = self._loop.create_future()
-        await asyncio.shield(waiter)
-
-    def expect_continue(self) -> asyncio.Future[None]:
-        """Return a future resolved by the next ``100 Continue`` (or final) head."""
-        waiter = self._continue_waiter
-        if waiter is None or waiter.done():
-            waiter = self._continue_waiter = self._loop.create_future()
-        return waiter
 
     # -- configuring and reading responses ---------------------------------------
 
@@ -431,11 +392,6 @@ class ResponseHandler(asyncio.Protocol):
             self._payload.end_http_chunk_receiving()
         self._in_chunk = False
 
-    def _release_continue(self) -> None:
-        waiter, self._continue_waiter = self._continue_waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
     def _start_body(
         self, head: RawResponseMessage, *, bodiless: bool, whole: bool = False
     ) -> None:
@@ -445,7 +401,7 @@ class ResponseHandler(asyncio.Protocol):
         self._chunked_body = head.chunked
         self._body_ended = False
         self._in_chunk = False
-        self._decoder = None
+        self._decoding = None
         if bodiless:
             self._payload = None
             self._total_timer = None
@@ -460,8 +416,8 @@ class ResponseHandler(asyncio.Protocol):
         self._total_timer = None  # the stream has it; an idle connection need not
         self._payload = payload
         if self._auto_decompress and head.compression:
-            self._decoder = get_decompressor(head.compression)
-            if self._decoder is None:
+            decoder = get_decompressor(head.compression)
+            if decoder is None:
                 payload.set_exception(
                     ClientPayloadError(
                         f"Can not decode content-encoding: {head.compression}"
@@ -469,6 +425,7 @@ class ResponseHandler(asyncio.Protocol):
                 )
                 self._should_close = True
             else:
+                self._decoding = BodyDecoding(decoder)
                 payload.total_compressed_bytes = 0
         self._messages.feed_data((head, payload))
 
@@ -487,7 +444,7 @@ class ResponseHandler(asyncio.Protocol):
         payload = self._payload
         if (
             payload is None
-            or self._decoder is not None
+            or self._decoding is not None
             or payload.exception() is not None
         ):
             # Decoding, or a coding that cannot be undone: the general route.
@@ -508,13 +465,10 @@ class ResponseHandler(asyncio.Protocol):
         if self._chunked_body and not self._in_chunk:
             payload.begin_http_chunk_receiving()
             self._in_chunk = True
-        if self._decoder is None:
+        if self._decoding is None:
             payload.feed_data(data)
             return
-        if self._pending is None:
-            self._pending = collections.deque()
-        # (Decoders keep and join their input: they get bytes.)
-        self._pending.append(data if type(data) is bytes else bytes(data))
+        self._decoding.push(data)
         self._pump()
 
     def _pump(self) -> None:
@@ -522,32 +476,19 @@ class ResponseHandler(asyncio.Protocol):
         payload = self._payload
         if payload is None:
             return
-        decoder = self._decoder
+        decoding = self._decoding
         try:
-            while decoder is not None and not self._reading_paused:
-                if decoder.needs_input:
-                    pending = self._pending
-                    if not pending:
-                        break
-                    data = pending.popleft()
-                    if payload.total_compressed_bytes is not None:
-                        payload.total_compressed_bytes += len(data)
-                else:
-                    data = b""
-                out = decoder.decompress(data, DEFAULT_MAX_STEP)
-                if out:
-                    payload.feed_data(out)
-            if self._body_ended and not self._pending and not self._reading_paused:
-                if decoder is not None and decoder.needs_input:
-                    decoder.flush()
-                elif decoder is not None:
-                    return  # output still waiting to be produced
-                payload.feed_eof()
-                self._payload = None
-                self._decoder = None
-                self._cancel_read_timer()
+            if decoding is not None:
+                if not decoding.run(payload, self, self._body_ended):
+                    return
+            elif not self._body_ended or self._reading_paused:
+                return
+            payload.feed_eof()
+            self._payload = None
+            self._decoding = None
+            self._cancel_read_timer()
         except ContentEncodingError as exc:
-            self._pending = None
+            self._decoding = None
             self._should_close = True
             payload.set_exception(
                 ClientPayloadError(f"Response payload is not completed: {exc}"), exc
