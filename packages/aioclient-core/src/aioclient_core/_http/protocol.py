@@ -3,10 +3,11 @@
 Received bytes go to :class:`~._parser.ResponseParser`; its events become a
 queue of ``(RawResponseMessage, StreamReader)`` pairs for the response layer
 (``await protocol.read()``) and the bytes of each body. Content codings are
-undone here, in bounded steps driven by the reader: when the body stream is
-over its high-water mark the decoder stops and the transport is paused, so a
-decompression bomb never costs more than one step of memory (security
-category 4, principle 7).
+undone (``_decoding``) in bounded steps driven by the reader: when the body
+stream is over its high-water mark the decoder stops and the transport is
+paused, so a decompression bomb never costs more than one step of memory
+(security category 4, principle 7). The request body's flow control is the
+base class's (``_sending``).
 
 Everything that can go wrong ends the connection: a malformed head fails the
 next ``read()``, a malformed or truncated body fails its stream with
