@@ -18,7 +18,6 @@ from ._helpers import parse_mimetype
 from ._part_reader import BodyPartReader
 from ._payload import (
     PAYLOAD_REGISTRY,
-    AsyncIterablePayload,
     BytesPayload,
     JsonBytesPayload,
     JsonPayload,
@@ -38,6 +37,7 @@ from ._payload_io import (
     IOBasePayload,
     TextIOPayload,
 )
+from ._payload_stream import AsyncIterablePayload
 from ._protocols import ContentReader, FileSender, PayloadWriter, ResponseLike
 from ._reader import MultipartHeaderError, MultipartReader, MultipartResponseWrapper
 from ._streamer import streamer

@@ -28,13 +28,13 @@ from ._helpers import (
 )
 from ._payload import (
     PAYLOAD_REGISTRY,
-    AsyncIterablePayload,
     BytesPayload,
     Order,
     Payload,
     StringIOPayload,
     StringPayload,
 )
+from ._payload_stream import AsyncIterablePayload
 from ._protocols import FileSender, PayloadWriter
 
 __all__ = [
