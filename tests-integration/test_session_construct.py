@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -455,3 +456,19 @@ async def test_ssl_argument_checks() -> None:
             pytest.raises(aioclient.ClientConnectorError),
         ):
             await session.get("http://127.0.0.1:1/", verify_ssl=False)
+
+
+async def test_ssl_shutdown_timeout_is_deprecated_and_reaches_the_connector() -> None:
+    with pytest.warns(DeprecationWarning, match="ssl_shutdown_timeout") as caught:
+        session = aioclient.ClientSession(ssl_shutdown_timeout=2.0)
+    async with session:
+        # One warning, pointing at the caller's line, not at the session's code.
+        assert len(caught) == 1
+        assert caught[0].filename == __file__
+        connector = session.connector
+        assert isinstance(connector, aioclient.TCPConnector)
+        assert connector._ssl_shutdown_timeout == 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        async with aioclient.ClientSession() as session:
+            assert session.connector._ssl_shutdown_timeout == 0.0  # type: ignore[union-attr]

@@ -73,9 +73,10 @@ class ClientSession:
 
     Use it as ``async with ClientSession() as session:`` so its connections are
     closed at the end. Parameters mirror aiohttp's; see the docs page
-    "aioclient-core" for each one. ``proxy``, ``trace_configs`` and
-    ``middlewares`` are accepted but not supported yet: a request that would use
-    them raises ``NotImplementedError``.
+    "aioclient-core" for each one. ``proxy`` is accepted but not supported
+    yet: a request that would use it raises ``NotImplementedError``.
+    ``ssl_shutdown_timeout`` is deprecated (as in aiohttp): giving it warns, and
+    it goes to the ``TCPConnector`` the session creates.
 
     Raises:
         ValueError: ``base_url`` without a trailing slash, a ``timeout`` that is
@@ -135,8 +136,19 @@ class ClientSession:
         self._timeout = session_timeout(timeout, read_timeout, conn_timeout)
         # aiohttp 3.14 deprecates auth= and proxy_auth=; aioclient supports Basic
         # credentials fully and does not warn (docs: Differences from aiohttp).
+        if ssl_shutdown_timeout is not SENTINEL:
+            warnings.warn(
+                "The ssl_shutdown_timeout parameter is deprecated",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         if connector is None:
-            connector = TCPConnector(loop=self._loop)
+            with warnings.catch_warnings():
+                # Warned above already, once, pointing at the caller.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                connector = TCPConnector(
+                    loop=self._loop, ssl_shutdown_timeout=ssl_shutdown_timeout
+                )
         elif connector._loop is not self._loop:
             raise RuntimeError("Session and connector has to use same event loop")
         self._connector = connector
