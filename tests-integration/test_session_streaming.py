@@ -188,7 +188,11 @@ async def test_stale_connection_not_retried_for_post() -> None:
     assert state["conns"] == 2
 
 
-async def test_fresh_connection_failure_is_not_retried() -> None:
+@pytest.mark.parametrize(("method", "attempts"), [("GET", 2), ("PUT", 2), ("POST", 1)])
+async def test_a_new_connection_dropped_before_the_head(
+    method: str, attempts: int
+) -> None:
+    """As in aiohttp: an idempotent request is sent once more, a POST is not."""
     conns = 0
 
     async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
@@ -198,8 +202,33 @@ async def test_fresh_connection_failure_is_not_retried() -> None:
 
     async with RawServer(handler) as server, aioclient.ClientSession() as session:
         with pytest.raises(aioclient.ServerDisconnectedError):
+            await session.request(method, server.url, data=b"d")
+        assert_pool_idle(session.connector)  # type: ignore[arg-type]
+    assert conns == attempts
+
+
+@pytest.mark.parametrize(
+    "partial", [b"H", b"HTTP/1.1 200", b"HTTP/1.1 200 OK\r\nX-A: 1\r\n"]
+)
+async def test_a_head_cut_off_by_the_close_is_a_disconnect(partial: bytes) -> None:
+    """Not a 400 "bad message": retry logic that catches disconnects must see one."""
+    conns = 0
+
+    async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
+        nonlocal conns
+        conns += 1
+        await read_request(reader)
+        writer.write(partial)
+        await writer.drain()
+
+    async with RawServer(handler) as server, aioclient.ClientSession() as session:
+        with pytest.raises(aioclient.ServerDisconnectedError) as caught:
             await session.get(server.url)
-    assert conns == 1
+        # The parser's account of what was cut off stays as the cause.
+        assert "before the response head was complete" in str(caught.value.__cause__)
+        with pytest.raises(aioclient.ServerDisconnectedError):
+            await session.post(server.url, data=b"d")
+    assert conns == 3  # the GET twice, the POST once
 
 
 async def test_early_response_while_uploading() -> None:

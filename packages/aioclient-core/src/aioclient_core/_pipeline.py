@@ -1,11 +1,13 @@
 """One hop of the request pipeline: get a connection, send, read the head.
 
-A keep-alive connection taken from the pool may have been closed by the server
-while idle; if such a connection fails before a single response byte arrives,
-an idempotent request whose body can be sent again is retried once on a fresh
-connection (RFC 9112 §9.3.1). Nothing else is retried: a non-idempotent request
-might have been processed, and a new connection that fails says something
-about the server, not about staleness.
+A connection that the server closes (or resets) before the response head is
+complete fails the request with ``ServerDisconnectedError`` (or
+``ClientOSError``). An idempotent request whose body can be sent again is then
+retried once on a new connection (RFC 9112 §9.3.1): the usual cause is a
+keep-alive connection the server closed while it sat in the pool, and aiohttp
+retries a new connection's failure the same way. Nothing else is retried: a
+non-idempotent request might have been processed, and a failure to connect at
+all (``ClientConnectorError``) is not a dropped exchange.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ async def send_request(
     options: RequestOptions,
     deadline: RequestDeadline,
 ) -> ClientResponse:
-    """Connect, send ``req`` and read the response head (retrying a stale connection).
+    """Connect, send ``req`` and read the response head (retrying a dropped one).
 
     Raises:
         ConnectionTimeoutError: Waiting for or making a connection took longer
@@ -94,7 +96,7 @@ async def send_request(
                 raise
             return resp
         except (ServerDisconnectedError, ClientOSError):
-            if attempt == 2 or not _may_retry(conn, req):
+            if attempt == 2 or not _may_retry(req):
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -107,8 +109,8 @@ async def _connect(
         return await connector.connect(req, req._traces, timeout)
 
 
-def _may_retry(conn: Connection, req: ClientRequest) -> bool:
-    if not conn._reused or req.method not in IDEMPOTENT_METHODS:
+def _may_retry(req: ClientRequest) -> bool:
+    if req.method not in IDEMPOTENT_METHODS:
         return False
     body = req.body
     return not (isinstance(body, Payload) and body.consumed)

@@ -315,12 +315,19 @@ class ResponseHandler(SendingSide):
             self.closed.set_result(None)
         self.resume_writing()  # a writer waiting to drain sees the closed transport
         self._release_continue()
+        cut_head: HttpProcessingError | None = None
         if self._parser is not None and not self._upgraded:
             try:
                 self._handle_events(self._parser.feed_eof())
             except HttpProcessingError as parse_error:
                 self._handle_events(self._parser.events_before_error)
-                self._fail(parse_error, lost=exc)
+                if self._payload is not None:
+                    self._fail(parse_error, lost=exc)
+                else:
+                    # Closed inside a response head: for the caller that is a
+                    # disconnect, as in aiohttp, and an idempotent request is
+                    # retried like one; the parser's account is the cause.
+                    cut_head = parse_error
         if self._payload is not None and not self._payload.is_eof():
             error = ClientPayloadError("Response payload is not completed")
             if exc is None:
@@ -329,7 +336,11 @@ class ResponseHandler(SendingSide):
                 self._payload.set_exception(error, exc)
         if self._messages.exception() is None and not self._messages.is_eof():
             if exc is None:
-                self._messages.set_exception(ServerDisconnectedError())
+                disconnected = ServerDisconnectedError()
+                if cut_head is None:
+                    self._messages.set_exception(disconnected)
+                else:
+                    self._messages.set_exception(disconnected, cut_head)
             else:
                 os_error = ClientOSError(*getattr(exc, "args", ()))
                 self._messages.set_exception(os_error, exc)
