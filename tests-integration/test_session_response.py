@@ -116,10 +116,29 @@ async def test_json_content_type_checks() -> None:
             with pytest.raises(aioclient.ContentTypeError) as info:
                 await r.json()
             assert "content_type=None" in info.value.message
+            # The header as received, parameters included (as aiohttp shows it).
+            assert "mimetype: text/plain; charset=utf-8 (" in info.value.message
             assert info.value.status == 200
             assert await r.json(content_type=None) == {"a": 1}
             assert await r.json(content_type="text/plain") == {"a": 1}
             assert await r.json(content_type=None, loads=lambda s: s) == '{"a": 1}'
+
+
+async def test_json_loads_gets_the_text_without_surrounding_whitespace() -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(
+            body=b' \r\n "\xc3\xa9" \n\t', content_type="application/json"
+        )
+
+    app = web.Application()
+    app.router.add_get("/", handler)
+    async with (
+        serve_app(app) as url,
+        aioclient.ClientSession() as session,
+        session.get(url) as r,
+    ):
+        assert await r.json(loads=lambda text: text) == '"\u00e9"'
+        assert await r.json() == "\u00e9"
 
 
 async def test_text_errors_and_encoding_override() -> None:

@@ -371,19 +371,23 @@ class ClientResponse:
                 else content_type in mimetype
             )
             if not matches:
+                # The header as received (empty when absent), as aiohttp shows it.
+                raw = self._headers.get(hdrs.CONTENT_TYPE, "") if self._headers else ""
                 raise ContentTypeError(
                     self._request_info,
                     self._history,
                     status=self.status,
                     message=(
                         "Attempt to decode JSON with unexpected mimetype: "
-                        f"{mimetype} (pass content_type=None to disable the check)"
+                        f"{raw} (pass content_type=None to disable the check)"
                     ),
                     headers=self._headers,
                 )
-        if not body.strip():
+        # loads() gets the text without surrounding whitespace, as in aiohttp.
+        stripped = body.strip()
+        if not stripped:
             return None
-        return loads(body.decode(encoding or self.get_encoding()))
+        return loads(stripped.decode(encoding or self.get_encoding()))
 
     # -- lifetime -------------------------------------------------------------------
 
