@@ -7,6 +7,7 @@ TCPConnector with a minimal protocol so that only pool behaviour is under test.
 from __future__ import annotations
 
 import asyncio
+import gc
 import random
 from collections.abc import AsyncIterator
 
@@ -379,3 +380,26 @@ async def test_unclosed_connection_warns_and_is_not_pooled(server_port: int) -> 
     assert not protocol.is_connected()
     assert in_use(connector) == 0
     await connector.close()
+
+
+async def test_a_dropped_connector_with_idle_connections_is_reported(
+    server_port: int,
+) -> None:
+    """Its keep-alive timer must not keep it alive: it is collected and reported."""
+    connector = make_connector()
+    req = FakeRequest(URL(f"http://127.0.0.1:{server_port}/"))
+    conn = await connector.connect(req, [], TIMEOUT)
+    protocol = conn.protocol
+    assert protocol is not None
+    conn.release()  # pooled: the keep-alive expiry timer is now scheduled
+    assert protocol.is_connected()
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, ctx: reported.append(ctx))
+    with pytest.warns(ResourceWarning, match="Unclosed connector"):
+        del conn, connector
+        gc.collect()
+    loop.set_exception_handler(None)
+    assert [ctx["message"] for ctx in reported] == ["Unclosed connector"]
+    assert len(reported[0]["connections"]) == 1  # type: ignore[arg-type]
+    assert not protocol.is_connected()  # the idle connection was closed

@@ -30,6 +30,7 @@ def report_unclosed(
     message: str,
     source_traceback: traceback.StackSummary | None,
     warnings_module: ModuleType | None = warnings,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Warn that ``obj`` was never closed and tell the loop's exception handler.
 
@@ -41,6 +42,7 @@ def report_unclosed(
         source_traceback: Where the object was created, if recorded.
         warnings_module: ``__del__`` passes the ``warnings`` module it bound
             early, because module globals may already be gone at interpreter exit.
+        extra: More context for the exception handler.
     """
     if warnings_module is not None:
         warnings_module.warn(
@@ -48,7 +50,7 @@ def report_unclosed(
         )
     if loop.is_closed():
         return
-    context: dict[str, Any] = {key: obj, "message": message}
+    context: dict[str, Any] = {key: obj, "message": message, **(extra or {})}
     if source_traceback is not None:
         context["source_traceback"] = source_traceback
     loop.call_exception_handler(context)

@@ -21,6 +21,7 @@ import collections
 import math
 import sys
 import warnings
+import weakref
 from collections.abc import Awaitable, Coroutine, Generator, Sequence
 from types import TracebackType
 from typing import Any, Self
@@ -156,6 +157,8 @@ class BaseConnector:
     def __del__(self, _warnings: Any = warnings) -> None:
         if self._closed or not self._idle:
             return
+        # What was left open, as aiohttp reports it to the exception handler.
+        connections = [repr(idle) for idle in self._idle.values()]
         self._close_now()
         report_unclosed(
             self,
@@ -164,6 +167,7 @@ class BaseConnector:
             message="Unclosed connector",
             source_traceback=self._source_traceback,
             warnings_module=_warnings,
+            extra={"connections": connections},
         )
 
     def __enter__(self) -> Self:
@@ -470,7 +474,11 @@ class BaseConnector:
         when = self._loop.time() + self._keepalive_timeout
         if self._keepalive_timeout > self._timeout_ceil_threshold:
             when = math.ceil(when)
-        self._cleanup_handle = self._loop.call_at(when, self._cleanup)
+        # The timer holds the connector weakly: a connector dropped with idle
+        # connections must still be collected, and reported (see __del__).
+        self._cleanup_handle = self._loop.call_at(
+            when, _cleanup_if_alive, weakref.ref(self)
+        )
 
     def _cleanup(self) -> None:
         """Close idle connections that expired or whose peer went away."""
@@ -493,3 +501,10 @@ class BaseConnector:
                 del self._idle[key]
         if self._idle:
             self._schedule_cleanup()
+
+
+def _cleanup_if_alive(ref: weakref.ref[BaseConnector]) -> None:
+    """Run a connector's keep-alive expiry, unless it was garbage-collected."""
+    connector = ref()
+    if connector is not None:
+        connector._cleanup()
