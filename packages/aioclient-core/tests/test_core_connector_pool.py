@@ -396,9 +396,9 @@ async def test_a_dropped_connector_with_idle_connections_is_reported(
     loop = asyncio.get_running_loop()
     reported: list[dict[str, object]] = []
     loop.set_exception_handler(lambda _loop, ctx: reported.append(ctx))
-    with pytest.warns(ResourceWarning, match="Unclosed connector"):
+    with pytest.warns(ResourceWarning, match="Unclosed connector"):  # noqa: PT031
         del conn, connector
-        gc.collect()
+        gc.collect()  # (in case a reference cycle holds it)
     loop.set_exception_handler(None)
     assert [ctx["message"] for ctx in reported] == ["Unclosed connector"]
     assert len(reported[0]["connections"]) == 1  # type: ignore[arg-type]

@@ -99,11 +99,14 @@ def parse_links(
     links: MultiDict[MultiDictProxy[str | URL]] = MultiDict()
     for value in values:
         for item in _LINK_SPLIT.split(value):
-            target, _, rest = item.strip().partition(">")
+            item = item.strip()
+            if not item.startswith("<") or ">" not in item:
+                continue  # not a link-value ("<" URI-Reference ">"): skipped
+            target, _, rest = item[1:].partition(">")
             link: MultiDict[str | URL] = MultiDict()
             for key, param in _LINK_PARAM.findall(rest):
+                # Parameter names are case-insensitive (RFC 8288 §3).
                 link.add(key.lower(), param.strip('"'))
-            link.add("url", base.join(URL(target.lstrip("<"))))
-            key_name = str(link.get("rel", target.lstrip("<")))
-            links.add(key_name, MultiDictProxy(link))
+            link.add("url", base.join(URL(target)))
+            links.add(str(link.get("rel", target)), MultiDictProxy(link))
     return MultiDictProxy(links)
