@@ -2,12 +2,13 @@
 
 A connection that the server closes (or resets) before the response head is
 complete fails the request with ``ServerDisconnectedError`` (or
-``ClientOSError``). An idempotent request whose body can be sent again is then
-retried once on a new connection (RFC 9112 §9.3.1): the usual cause is a
-keep-alive connection the server closed while it sat in the pool, and aiohttp
-retries a new connection's failure the same way. Nothing else is retried: a
-non-idempotent request might have been processed, and a failure to connect at
-all (``ClientConnectorError``) is not a dropped exchange.
+``ClientOSError``). If not a byte of the response had arrived, an idempotent
+request whose body can be sent again is retried once on a new connection (RFC
+9112 §9.3.1): the usual cause is a keep-alive connection the server closed while
+it sat in the pool, and aiohttp retries a new connection's failure the same way.
+Nothing else is retried: a non-idempotent request might have been processed, a
+server that sent part of an answer has seen the request, and a failure to
+connect at all (``ClientConnectorError``) is not a dropped exchange.
 """
 
 from __future__ import annotations
@@ -96,7 +97,9 @@ async def send_request(
                 raise
             return resp
         except (ServerDisconnectedError, ClientOSError):
-            if attempt == 2 or not _may_retry(req):
+            # Once, and only if not a byte of the response had arrived
+            # (security category 10; aiohttp retries a cut-off head too).
+            if attempt == 2 or protocol.head_cut or not _may_retry(req):
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -89,6 +89,8 @@ class ResponseHandler(SendingSide):
         self._should_close = False
         self._upgraded = False
         self._tail = bytearray()  # raw bytes after an upgrade
+        #: Part of a response head had arrived when the connection was lost.
+        self.head_cut = False
 
     # -- what the pool needs ---------------------------------------------------
 
@@ -325,9 +327,10 @@ class ResponseHandler(SendingSide):
                     self._fail(parse_error, lost=exc)
                 else:
                     # Closed inside a response head: for the caller that is a
-                    # disconnect, as in aiohttp, and an idempotent request is
-                    # retried like one; the parser's account is the cause.
+                    # disconnect, as in aiohttp; the parser's account is the
+                    # cause. Bytes of a response arrived, so it is not retried.
                     cut_head = parse_error
+                    self.head_cut = True
         if self._payload is not None and not self._payload.is_eof():
             error = ClientPayloadError("Response payload is not completed")
             if exc is None:
