@@ -6,9 +6,10 @@ SHA-256 of the body it received, so a test checks the exact bytes.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import aiohttp
 from aiohttp import web
@@ -79,3 +80,16 @@ async def upload_form(url: URL, path: Path) -> dict[str, Any]:
         form = aioclient.FormData()
         form.add_field("file", file, filename="upload.bin")
         return await upload(url / "form", form)
+
+
+async def closed_soon(file: IO[Any]) -> bool:
+    """Whether ``file`` gets closed within a second.
+
+    A file body is closed once its writer has finished, which may be a loop turn
+    after the response head arrived (aiohttp closes it too).
+    """
+    for _ in range(100):
+        if file.closed:
+            return True
+        await asyncio.sleep(0.01)
+    return False

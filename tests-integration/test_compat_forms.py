@@ -88,7 +88,7 @@ async def read_with_ours(body: bytes, content_type: str) -> list[Part]:
     while (part := await reader.next()) is not None:
         assert isinstance(part, forms.BodyPartReader)
         data = await part.read(decode=True)
-        parts.append((part.name, part.filename, dict(part.headers), data))
+        parts.append((part.name, part.filename, dict(part.headers), bytes(data)))
     return parts
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -472,3 +474,15 @@ async def test_ssl_shutdown_timeout_is_deprecated_and_reaches_the_connector() ->
         warnings.simplefilter("error")
         async with aioclient.ClientSession() as session:
             assert session.connector._ssl_shutdown_timeout == 0.0  # type: ignore[union-attr]
+
+
+def test_a_wrong_argument_leaves_no_error_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The TypeError only: no "Exception ignored in __del__" when it is collected."""
+    unraisable: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with pytest.raises(TypeError, match="bogus"):
+        aioclient.ClientSession(bogus=1)  # type: ignore[call-arg]
+    gc.collect()
+    assert unraisable == []

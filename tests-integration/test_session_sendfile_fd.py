@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import trustme
 from _servers import RawServer, assert_pool_idle, read_head
-from _uploads import SIZE, content, expect, upload, upload_form
+from _uploads import SIZE, closed_soon, content, expect, upload, upload_form
 from yarl import URL
 
 import aioclient
@@ -89,7 +89,7 @@ async def test_a_loop_without_sendfile_uses_os_sendfile(
     with upload_file.open("rb") as file:
         assert file.read(7) == content()[:7]  # the reader has read ahead
         result = await upload(digest_url, file)
-        assert file.tell() == SIZE
+        assert await closed_soon(file)
     assert {k: result[k] for k in ("length", "sha256")} == expect(content()[7:])
     # One contiguous span from the reader's position, all through the kernel.
     assert no_loop_sendfile.sent[0][0] == 7
@@ -331,7 +331,12 @@ async def main(path, pems):
             with open(path, "rb") as file:
                 kwargs = {"ssl": client_tls} if client_tls else {}
                 async with session.post(url, data=file, **kwargs) as r:
-                    print(r.status, await r.text(), file.tell(), sum(calls))
+                    print(r.status, await r.text(), sum(calls))
+                for _ in range(100):  # closed once sent (see closed_soon)
+                    if file.closed:
+                        break
+                    await asyncio.sleep(0.01)
+                print(file.closed)
     finally:
         await runner.cleanup()
 
@@ -357,9 +362,9 @@ def _run_uvloop_upload(*args: str) -> list[str]:
 
 def test_uvloop_uploads_files_with_os_sendfile(upload_file: Path) -> None:
     # uvloop's loop.sendfile raises NotImplementedError; the whole file goes
-    # through os.sendfile, and the position is after it.
+    # through os.sendfile, and the file is closed after it.
     digest = hashlib.sha256(content()).hexdigest()
-    assert _run_uvloop_upload(str(upload_file)) == ["200", digest, str(SIZE), str(SIZE)]
+    assert _run_uvloop_upload(str(upload_file)) == ["200", digest, str(SIZE), "True"]
 
 
 def test_uvloop_tls_uploads_read_slices(upload_file: Path, tmp_path: Path) -> None:
@@ -371,7 +376,7 @@ def test_uvloop_tls_uploads_read_slices(upload_file: Path, tmp_path: Path) -> No
     ca.cert_pem.write_to_path(authority)
     digest = hashlib.sha256(content()).hexdigest()
     result = _run_uvloop_upload(str(upload_file), str(chain), str(authority))
-    assert result == ["200", digest, str(SIZE), "0"]
+    assert result == ["200", digest, "0", "True"]
 
 
 async def test_a_loop_that_cannot_watch_descriptors_is_not_used(

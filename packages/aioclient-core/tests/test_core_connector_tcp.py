@@ -276,6 +276,12 @@ async def test_tls_with_an_untrusted_ca_fails(server_context: ssl.SSLContext) ->
             await connector.connect(req, [], TIMEOUT)
         assert isinstance(info.value, ClientSSLError)
         assert isinstance(info.value, ssl.CertificateError)
+        # Generic handlers of connector errors read these: they must work.
+        verification = info.value.certificate_error
+        assert isinstance(verification, ssl.SSLCertVerificationError)
+        assert info.value.os_error is verification
+        assert info.value.errno == verification.errno == 1
+        assert "CERTIFICATE_VERIFY_FAILED" in str(info.value.strerror)
         await connector.close()
 
 

@@ -281,6 +281,14 @@ def test_certificate_error() -> None:
         "[SSLCertVerificationError: ('hostname mismatch',)]"
     )
     assert isinstance(err, ssl.CertificateError)
+    # Like every connector error: os_error, errno and strerror (aiohttp has them).
+    assert err.os_error is cert_err
+    assert (err.errno, err.strerror) == (cert_err.errno, cert_err.strerror)
+    other = ValueError("not an OSError")
+    odd = ClientConnectorCertificateError(k, other)
+    assert odd.certificate_error is other
+    assert isinstance(odd.os_error, OSError)
+    assert (odd.errno, odd.strerror) == (None, None)
 
 
 # -- server errors -----------------------------------------------------------------

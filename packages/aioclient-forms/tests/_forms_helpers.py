@@ -118,7 +118,7 @@ async def collect(reader: MultipartReader) -> list[tuple[dict[str, str], bytes]]
     parts: list[tuple[dict[str, str], bytes]] = []
     async for part in reader:
         assert isinstance(part, BodyPartReader)
-        parts.append((dict(part.headers), await part.read()))
+        parts.append((dict(part.headers), bytes(await part.read())))
     return parts
 
 

@@ -481,3 +481,18 @@ async def test_writer_output_round_trips() -> None:
     await writer.write(body)
     parts = await collect(reader_for(body.data, writer.content_type, splits=(333,)))
     assert [p[1] for p in parts] == [b"\r\n--rt lookalike\r\n", b"x" * 20000]
+
+
+async def test_read_returns_a_new_bytearray_as_in_aiohttp() -> None:
+    """aiohttp documents ``bytearray``: callers may extend the result in place."""
+    reader = reader_for(SIMPLE, CT)
+    part = await reader.next()
+    assert isinstance(part, BodyPartReader)
+    data = await part.read()
+    assert type(data) is bytearray
+    data.extend(b"!")
+    assert data == b"first\r\nline!"
+    part = await reader.next()
+    assert isinstance(part, BodyPartReader)
+    assert type(await part.read(decode=True)) is bytearray
+    assert await part.read() == bytearray()  # at its end: empty, still a bytearray

@@ -149,7 +149,7 @@ async def test_formdata_reads_back(
     got = []
     async for part in reader:
         assert isinstance(part, BodyPartReader)
-        got.append((part.name, part.filename, await part.read()))
+        got.append((part.name, part.filename, bytes(await part.read())))
     expected: list[tuple[str, str | None, bytes]] = [
         (n, None, v.encode()) for n, v in fields
     ]

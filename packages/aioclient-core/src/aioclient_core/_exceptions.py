@@ -293,8 +293,13 @@ class ClientConnectorCertificateError(ClientSSLError, ssl.CertificateError):
     def __init__(
         self, connection_key: ConnectionKey, certificate_error: Exception
     ) -> None:
-        # The OSError initialiser is skipped on purpose: there is no errno here.
-        self._conn_key = connection_key
+        # ssl's verification errors are OSErrors with an errno and a message;
+        # anything else stands behind an empty OSError. Either way os_error,
+        # errno and strerror work as on every other connector error.
+        os_error = (
+            certificate_error if isinstance(certificate_error, OSError) else OSError()
+        )
+        super().__init__(connection_key, os_error)
         self._certificate_error = certificate_error
         self.args = (connection_key, certificate_error)
 

@@ -11,6 +11,7 @@ response, the reading of its body.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from aioclient_auth import BasicAuth
+from aioclient_forms import Payload
 
 from . import hdrs
 from ._connector import BaseConnector
@@ -73,6 +75,8 @@ class RequestPlan:
     options: RequestOptions
     middlewares: Sequence[ClientMiddlewareType]
     traces: list[Trace]
+    #: The latest hop's request: its body is closed when the call ends.
+    last: ClientRequest | None = None
 
 
 async def run_request(session: ClientSession, plan: RequestPlan) -> ClientResponse:
@@ -101,11 +105,17 @@ async def run_request(session: ClientSession, plan: RequestPlan) -> ClientRespon
         resp._timer = deadline
         if resp.closed:
             deadline.cancel()
+        body = _body_to_close(plan.last)
+        if body is not None:
+            await body.close()
         for trace in plan.traces:
             await trace.send_request_end(plan.method, resp.url, plan.headers, resp)
         return resp
     except BaseException as exc:
         deadline.cancel()
+        body = _body_to_close(plan.last)
+        if body is not None:
+            await body.close()
         for trace in plan.traces:
             await trace.send_request_exception(plan.method, plan.url, plan.headers, exc)
         raise
@@ -127,7 +137,7 @@ async def _follow(
             connector = session.connector  # the session may have closed meanwhile
             if connector is None:
                 raise RuntimeError("Session is closed")
-        req = _build(session, plan, url, auth, dropped=dropped)
+        req = plan.last = _build(session, plan, url, auth, dropped=dropped)
         if plan.middlewares:
             resp = await _send(connector, req, plan, deadline)
         else:
@@ -170,6 +180,9 @@ def _prepare_next_hop(plan: RequestPlan, req: ClientRequest, keep_body: bool) ->
     if keep_body:
         plan.data = _replayable(req)
         return
+    body = _body_to_close(req)  # the method changed to GET: not sent again
+    if body is not None:
+        _schedule_close(body)
     plan.data = None
     plan.headers.popall(hdrs.CONTENT_LENGTH, None)
     plan.headers.popall(hdrs.CONTENT_TYPE, None)
@@ -252,3 +265,33 @@ def _replayable(req: ClientRequest) -> Any:
             "Use a replayable body (bytes, a file, a seekable stream) to allow it."
         )
     return body or None
+
+
+#: Closing tasks of bodies whose writer was still running (kept until done).
+_closing: set[asyncio.Task[None]] = set()
+
+
+def _body_to_close(req: ClientRequest | None) -> Payload | None:
+    """The body to close now if it holds a file and was written, as aiohttp does.
+
+    Bodies in memory (bytes, JSON, forms without files, iterables) hold nothing
+    and are left alone, so the usual request pays one check. A body still
+    being written (a large upload answered early) is closed when its writer
+    ends, and ``None`` is returned.
+    """
+    if req is None:
+        return None
+    body = req.body
+    if type(body) is bytes or not isinstance(body, Payload) or body.autoclose:
+        return None
+    task = req._writer_task
+    if task is None or task.done():
+        return body
+    task.add_done_callback(lambda _task: _schedule_close(body))
+    return None
+
+
+def _schedule_close(body: Payload) -> None:
+    task = asyncio.get_running_loop().create_task(body.close())
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)

@@ -201,7 +201,8 @@ class ClientSession:
         super().__init_subclass__(**kwargs)
 
     def __del__(self, _warnings: Any = warnings) -> None:
-        if self.closed:
+        # A call with a wrong argument fails before __init__ sets anything.
+        if getattr(self, "_connector", None) is None or self.closed:
             return
         report_unclosed(
             self,

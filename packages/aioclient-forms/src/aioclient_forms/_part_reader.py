@@ -107,19 +107,19 @@ class BodyPartReader:
     def __aiter__(self) -> BodyPartReader:
         return self
 
-    async def __anext__(self) -> bytes:
+    async def __anext__(self) -> bytearray:
         part = await self.next()
         if part is None:
             raise StopAsyncIteration
         return part
 
-    async def next(self) -> bytes | None:
+    async def next(self) -> bytearray | None:
         """Return the rest of the part (see :meth:`read`), or ``None`` at its end."""
         item = await self.read()
         return item or None
 
-    async def read(self, *, decode: bool = False) -> bytes:
-        """Read the rest of the part.
+    async def read(self, *, decode: bool = False) -> bytearray:
+        """Read the rest of the part, into a new ``bytearray`` (as aiohttp).
 
         Args:
             decode: Undo Content-Transfer-Encoding and Content-Encoding.
@@ -128,21 +128,21 @@ class BodyPartReader:
             Exception: ``max_size_error_cls(client_max_size)`` when the part is
                 larger than ``client_max_size``.
         """
-        if self._at_eof:
-            return b""
         data = bytearray()
+        if self._at_eof:
+            return data
         while not self.at_eof():
             data += await self.read_chunk(self.chunk_size)
             if len(data) > self._client_max_size:
                 raise self._max_size_error_cls(self._client_max_size)
         if not decode:
-            return bytes(data)
+            return data
         decoded = bytearray()
-        async for piece in self.decode_iter(bytes(data)):
+        async for piece in self.decode_iter(data):
             decoded += piece
             if len(decoded) > self._client_max_size:
                 raise self._max_size_error_cls(self._client_max_size)
-        return bytes(decoded)
+        return decoded
 
     async def read_chunk(self, size: int = chunk_size) -> bytes:
         """Read up to ``size`` raw bytes of the part; ``b""`` once it is finished.

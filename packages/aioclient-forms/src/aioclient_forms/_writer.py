@@ -134,8 +134,6 @@ class MultipartWriter(Payload):
             characters, or holds a character outside RFC 2046 ``bchars``.
     """
 
-    _autoclose = True
-
     def __init__(self, subtype: str = "mixed", boundary: str | None = None) -> None:
         boundary = boundary if boundary is not None else uuid.uuid4().hex
         self._boundary = _check_boundary(boundary)
@@ -356,6 +354,11 @@ class MultipartWriter(Payload):
             await writer.write(b"\r\n")
         if close_boundary:
             await writer.write(b"--" + self._boundary + b"--\r\n")
+
+    @property
+    def autoclose(self) -> bool:
+        """Whether no part holds a resource (a file) that needs :meth:`close`."""
+        return all(part.autoclose for part, _, _ in self._parts)
 
     async def close(self) -> None:
         """Close every part that holds a resource; failures are logged, not raised."""
