@@ -119,6 +119,28 @@ async def test_a_streamed_body_of_the_declared_length_is_sent() -> None:
     assert sent.endswith(b"\r\n\r\nabc")
 
 
+@pytest.mark.parametrize("body", [b"abc", "abc", io.BytesIO(b"abc")])
+async def test_a_transfer_encoding_header_frames_the_body(body: Any) -> None:
+    """A caller's ``Transfer-Encoding: chunked`` means chunked framing.
+
+    Never both headers with an unframed body (aiohttp sends that: a request
+    smuggling shape, security category 1).
+    """
+    received, handler = _recorder()
+    async with (
+        RawServer(handler) as server,
+        aioclient.ClientSession() as session,
+        session.post(
+            server.url, data=body, headers={"Transfer-Encoding": "chunked"}
+        ) as resp,
+    ):
+        assert await resp.read() == b"ok"
+    (sent,) = received
+    assert b"Transfer-Encoding: chunked\r\n" in sent
+    assert b"Content-Length" not in sent
+    assert sent.endswith(b"\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+
+
 @pytest.mark.parametrize("value", ["-1", "1e3", "\u00b2", " 3"])
 async def test_a_content_length_that_is_not_a_number_is_refused(value: str) -> None:
     received, handler = _recorder()

@@ -300,6 +300,10 @@ class ClientRequest:
                 raise ValueError(
                     "chunked can not be set if Transfer-Encoding: chunked header is set"
                 )
+            # The caller asked for chunked framing through the header: the body
+            # is sent that way (aiohttp adds a Content-Length and sends it
+            # unframed, which RFC 9112 §6.3 forbids).
+            self.chunked = True
         elif self.chunked:
             if hdrs.CONTENT_LENGTH in self.headers:
                 raise ValueError(
@@ -345,8 +349,10 @@ class ClientRequest:
             size = self.body.size
             if size is None:
                 self.chunked = True
-            else:
+            elif "chunked" not in self.headers.get(hdrs.TRANSFER_ENCODING, "").lower():
                 self.headers[hdrs.CONTENT_LENGTH] = str(size)
+            # (Else the caller's "Transfer-Encoding: chunked" frames the body:
+            # see update_transfer_encoding.)
         for key, value in self.body.headers.items():
             if key in self.headers or key in self._skip_auto_headers:
                 continue
