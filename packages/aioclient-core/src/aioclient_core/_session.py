@@ -18,7 +18,6 @@ from types import TracebackType
 from typing import Any, Self
 
 from multidict import CIMultiDict, istr
-from yarl import URL
 
 from aioclient_auth import BasicAuth
 from aioclient_cookies import CookieJar
@@ -26,7 +25,7 @@ from aioclient_cookies.abc import AbstractCookieJar
 from aioclient_forms import JsonBytesPayload, JsonPayload
 
 from . import hdrs
-from ._connector import BaseConnector, TCPConnector
+from ._connector import BaseConnector
 from ._flow import RequestPlan, run_request
 from ._http._models import HttpVersion, HttpVersion11
 from ._http._recent import forget_all_recent
@@ -39,6 +38,8 @@ from ._session_options import (
     deprecated,
     request_ssl,
     request_timeout,
+    session_base_url,
+    session_connector,
     session_timeout,
     to_url,
 )
@@ -124,33 +125,11 @@ class ClientSession:
         if loop is None:
             loop = connector._loop if connector is not None else None
         self._loop = loop or asyncio.get_running_loop()
-        if base_url is None or isinstance(base_url, URL):
-            self._base_url: URL | None = base_url
-        else:
-            self._base_url = URL(base_url)
-        if self._base_url is not None:
-            if not self._base_url.is_absolute():
-                raise ValueError("base_url must be an absolute URL")
-            if not self._base_url.path.endswith("/"):
-                raise ValueError("base_url must have a trailing '/'")
+        self._base_url = session_base_url(base_url)
         self._timeout = session_timeout(timeout, read_timeout, conn_timeout)
         # aiohttp 3.14 deprecates auth= and proxy_auth=; aioclient supports Basic
         # credentials fully and does not warn (docs: Differences from aiohttp).
-        if ssl_shutdown_timeout is not SENTINEL:
-            warnings.warn(
-                "The ssl_shutdown_timeout parameter is deprecated",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-        if connector is None:
-            with warnings.catch_warnings():
-                # Warned above already, once, pointing at the caller.
-                warnings.simplefilter("ignore", DeprecationWarning)
-                connector = TCPConnector(
-                    loop=self._loop, ssl_shutdown_timeout=ssl_shutdown_timeout
-                )
-        elif connector._loop is not self._loop:
-            raise RuntimeError("Session and connector has to use same event loop")
+        connector = session_connector(connector, self._loop, ssl_shutdown_timeout)
         self._connector = connector
         self._connector_owner = connector_owner
         self._cookie_jar = cookie_jar if cookie_jar is not None else CookieJar()

@@ -24,6 +24,7 @@ from aioclient_cookies import CookieJar
 from aioclient_cookies.abc import AbstractCookieJar
 
 from . import hdrs
+from ._connector import BaseConnector, TCPConnector
 from ._connector._tls import SSLSetting, merge_ssl_params
 from ._exceptions import (
     InvalidUrlClientError,
@@ -40,6 +41,8 @@ __all__ = [
     "request_ssl",
     "request_timeout",
     "resolve_auth",
+    "session_base_url",
+    "session_connector",
     "session_timeout",
     "to_url",
 ]
@@ -232,3 +235,43 @@ def session_timeout(
             "read_timeout and conn_timeout cannot be used together with timeout"
         )
     return timeout
+
+
+def session_base_url(value: Any) -> URL | None:
+    """The session's ``base_url``: absolute, ending in ``/`` (or None).
+
+    Raises:
+        ValueError: It is relative or its path lacks the trailing slash.
+    """
+    if value is None:
+        return None
+    url = value if isinstance(value, URL) else URL(value)
+    if not url.is_absolute():
+        raise ValueError("base_url must be an absolute URL")
+    if not url.path.endswith("/"):
+        raise ValueError("base_url must have a trailing '/'")
+    return url
+
+
+def session_connector(
+    connector: BaseConnector | None,
+    loop: asyncio.AbstractEventLoop,
+    ssl_shutdown_timeout: float | None | Sentinel,
+) -> BaseConnector:
+    """The caller's connector, or a new ``TCPConnector`` on ``loop``.
+
+    ``ssl_shutdown_timeout`` is deprecated, as in aiohttp: giving it warns once
+    (pointing at the session's caller) and it goes to the new connector.
+
+    Raises:
+        RuntimeError: The caller's connector runs on another loop.
+    """
+    if ssl_shutdown_timeout is not SENTINEL:
+        deprecated("The ssl_shutdown_timeout parameter is deprecated")
+    if connector is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # warned above
+            return TCPConnector(loop=loop, ssl_shutdown_timeout=ssl_shutdown_timeout)
+    if connector._loop is not loop:
+        raise RuntimeError("Session and connector has to use same event loop")
+    return connector
