@@ -388,3 +388,17 @@ async def test_close_also_closes_consumed_unseekable_file_parts(tmp_path: Path) 
     await writer.close()
     assert stream.closed
     fh.close()
+
+
+def test_autoclose_says_whether_a_part_holds_a_file(tmp_path: Path) -> None:
+    """The session closes a body after the request only when this is False."""
+    writer = MultipartWriter("form-data")
+    assert writer.autoclose
+    writer.append(b"in memory")
+    writer.append_json({"a": 1})
+    assert writer.autoclose
+    path = tmp_path / "part.bin"
+    path.write_bytes(b"on disk")
+    with path.open("rb") as file:
+        writer.append(file)
+        assert not writer.autoclose
