@@ -438,6 +438,9 @@ class ClientRequest:
                 if self._expect_continue
                 else None
             )
+            if continue_waiter is None:
+                # sock_read counts from the end of the upload (write_bytes).
+                protocol.defer_read_timer()  # type: ignore[attr-defined]
             self._writer_task = self._loop.create_task(
                 self.write_bytes(writer, conn, continue_waiter)
             )
@@ -499,10 +502,16 @@ class ClientRequest:
         try:
             if continue_waiter is not None:
                 writer.send_headers()
+                # (The wait for "100 Continue" is a wait for the server: it
+                # counts for sock_read. The upload after it does not.)
                 await continue_waiter
+                if protocol is not None:
+                    protocol.defer_read_timer()  # type: ignore[attr-defined]
             if isinstance(self.body, Payload):
                 await self.body.write(writer)
             await writer.write_eof()
+            if protocol is not None:
+                protocol.start_read_timer()  # type: ignore[attr-defined]
         except OSError as exc:
             error = ClientOSError(
                 exc.errno, f"Can not write request body for {self.url}"

@@ -170,15 +170,15 @@ class ClientResponse:
         self._release_when_sent()
 
     def _release_when_sent(self) -> None:
-        """Pool the connection, but only once the request body is fully sent.
+        """Pool the connection if the request body was sent; else stop and close.
 
-        A server may answer before reading the whole upload; until the writer
-        is done the connection still carries this request's body, and a request
-        reusing it would be written into the middle of that body.
+        A server may answer before reading the whole upload. Once its whole
+        answer is here it has no use for the rest of the body, so the upload
+        stops (as in aiohttp), and the connection, left inside a request body,
+        is closed: a request reusing it would be written into that body.
         """
-        writer = self._writer
-        if writer is not None and not writer.done():
-            writer.add_done_callback(lambda _task: self._release_when_sent())
+        if self._cleanup_writer():
+            self._close_connection(force=True)
             return
         if self._connection is not None:
             connection, self._connection = self._connection, None

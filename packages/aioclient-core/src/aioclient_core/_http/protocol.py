@@ -82,6 +82,8 @@ class ResponseHandler(SendingSide):
         self._reading_paused = False
         self._read_timer: ReadTimer | None = None
         self._read_timer_settings: tuple[float, float] = (0.0, 0.0)
+        # sock_read waits while the request body is sent (start_read_timer).
+        self._read_timer_deferred = False
         self._parser_limits: tuple[int, int, int] = (0, 0, 0)
         self._total_timer: WaitTimer | None = None
         self._read_bufsize = 2**18
@@ -237,6 +239,24 @@ class ResponseHandler(SendingSide):
             self._read_timer_settings = settings
         self._read_timer.rearm()
 
+    def defer_read_timer(self) -> None:
+        """Hold ``sock_read`` while the request body is being sent.
+
+        Silence during an upload is the client's, not the server's: as in
+        aiohttp, the timer starts when the body is sent (or when the answer
+        starts to arrive, if that comes first).
+        """
+        if self._read_timer is not None:
+            self._read_timer.cancel()
+            self._read_timer_deferred = True
+
+    def start_read_timer(self) -> None:
+        """The request body is sent: from now on the server's silence counts."""
+        if self._read_timer_deferred:
+            self._read_timer_deferred = False
+            if self._read_timer is not None and not self._reading_paused:
+                self._read_timer.rearm()
+
     def read(self) -> Coroutine[Any, Any, _Message]:
         """Wait for the next response head and its body stream (await it).
 
@@ -277,8 +297,11 @@ class ResponseHandler(SendingSide):
 
     def data_received(self, data: bytes) -> None:
         """Parse what arrived and route it."""
-        if self._read_timer is not None and self._read_timer.armed:
-            self._read_timer.rearm()
+        timer = self._read_timer
+        if timer is not None and (timer.armed or self._read_timer_deferred):
+            # (An answer arriving during the upload starts the clock too.)
+            self._read_timer_deferred = False
+            timer.rearm()
         if self._upgraded:
             self._tail += data  # raw bytes for whoever takes over the connection
             return
@@ -331,12 +354,15 @@ class ResponseHandler(SendingSide):
                     # cause. Bytes of a response arrived, so it is not retried.
                     cut_head = parse_error
                     self.head_cut = True
-        if self._payload is not None and not self._payload.is_eof():
+        payload = self._payload
+        # A stream that already failed keeps its error: after release() that
+        # is "Connection closed", as in aiohttp, not this payload error.
+        if payload is not None and not payload.is_eof() and payload._exception is None:
             error = ClientPayloadError("Response payload is not completed")
             if exc is None:
-                self._payload.set_exception(error)
+                payload.set_exception(error)
             else:
-                self._payload.set_exception(error, exc)
+                payload.set_exception(error, exc)
         if self._messages.exception() is None and not self._messages.is_eof():
             if exc is None:
                 disconnected = ServerDisconnectedError()
@@ -516,10 +542,13 @@ class ResponseHandler(SendingSide):
     ) -> None:
         """A parse error: fail the body if one is streaming, else the head."""
         self._should_close = True
-        if self._payload is not None:
-            self._payload.set_exception(
-                ClientPayloadError(f"Response payload is not completed: {exc}"), exc
-            )
+        payload = self._payload
+        if payload is not None:
+            if payload._exception is None:  # (released: keeps "Connection closed")
+                payload.set_exception(
+                    ClientPayloadError(f"Response payload is not completed: {exc}"),
+                    exc,
+                )
             self._payload = None
         else:
             self._fail_head(exc)
@@ -538,5 +567,7 @@ class ResponseHandler(SendingSide):
             self.transport.close()
 
     def _cancel_read_timer(self) -> None:
+        # (Also ends a deferral: nothing more is awaited from the server.)
+        self._read_timer_deferred = False
         if self._read_timer is not None:
             self._read_timer.cancel()
