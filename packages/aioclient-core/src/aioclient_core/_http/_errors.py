@@ -136,9 +136,9 @@ class LineTooLong(BadHttpMessage):
         limit: str | int = "Unknown",
         actual_size: str | int = "Unknown",
     ) -> None:
-        super().__init__(
-            f"Got more than {limit} bytes ({actual_size}) when reading {line}."
-        )
+        # The size seen goes in only when known (aiohttp 3.14 leaves it out).
+        seen = "" if actual_size == "Unknown" else f" ({actual_size})"
+        super().__init__(f"Got more than {limit} bytes{seen} when reading {line}.")
         self.args = (line, limit, actual_size)
 
 
