@@ -41,6 +41,19 @@ def _recorder() -> tuple[list[bytes], Any]:
     return received, handler
 
 
+async def _sent_by_post(data: Any, headers: dict[str, str]) -> bytes:
+    """POST ``data``; check the answer; return every byte the server received."""
+    received, handler = _recorder()
+    async with (
+        RawServer(handler) as server,
+        aioclient.ClientSession() as session,
+        session.post(server.url, data=data, headers=headers) as resp,
+    ):
+        assert await resp.read() == b"ok"
+    (sent,) = received
+    return sent
+
+
 async def _blocks(*blocks: bytes) -> AsyncIterator[bytes]:
     for block in blocks:
         yield block
@@ -104,16 +117,7 @@ async def test_a_streamed_body_may_not_fall_short() -> None:
 
 
 async def test_a_streamed_body_of_the_declared_length_is_sent() -> None:
-    received, handler = _recorder()
-    async with (
-        RawServer(handler) as server,
-        aioclient.ClientSession() as session,
-        session.post(
-            server.url, data=_blocks(b"ab", b"c"), headers={"Content-Length": "3"}
-        ) as resp,
-    ):
-        assert await resp.read() == b"ok"
-    (sent,) = received
+    sent = await _sent_by_post(_blocks(b"ab", b"c"), {"Content-Length": "3"})
     assert b"Content-Length: 3\r\n" in sent
     assert b"Transfer-Encoding" not in sent
     assert sent.endswith(b"\r\n\r\nabc")
@@ -126,16 +130,7 @@ async def test_a_transfer_encoding_header_frames_the_body(body: Any) -> None:
     Never both headers with an unframed body (aiohttp sends that: a request
     smuggling shape, security category 1).
     """
-    received, handler = _recorder()
-    async with (
-        RawServer(handler) as server,
-        aioclient.ClientSession() as session,
-        session.post(
-            server.url, data=body, headers={"Transfer-Encoding": "chunked"}
-        ) as resp,
-    ):
-        assert await resp.read() == b"ok"
-    (sent,) = received
+    sent = await _sent_by_post(body, {"Transfer-Encoding": "chunked"})
     assert b"Transfer-Encoding: chunked\r\n" in sent
     assert b"Content-Length" not in sent
     assert sent.endswith(b"\r\n\r\n3\r\nabc\r\n0\r\n\r\n")

@@ -14,6 +14,13 @@ from yarl import URL
 import aioclient
 
 
+def _one_route(handler: Any) -> web.Application:
+    """An application that answers ``GET /`` with ``handler``."""
+    app = web.Application()
+    app.router.add_get("/", handler)
+    return app
+
+
 async def _rich(request: web.Request) -> web.Response:
     resp = web.Response(
         body="héllo".encode("latin-1"),
@@ -105,8 +112,7 @@ async def test_json_content_type_checks() -> None:
         kind = request.query["t"]
         return web.Response(text='{"a": 1}', content_type=kind)
 
-    app = web.Application()
-    app.router.add_get("/", handler)
+    app = _one_route(handler)
     async with serve_app(app) as url, aioclient.ClientSession() as session:
         async with session.get(url % {"t": "application/json"}) as r:
             assert await r.json() == {"a": 1}
@@ -130,8 +136,7 @@ async def test_json_loads_gets_the_text_without_surrounding_whitespace() -> None
             body=b' \r\n "\xc3\xa9" \n\t', content_type="application/json"
         )
 
-    app = web.Application()
-    app.router.add_get("/", handler)
+    app = _one_route(handler)
     async with (
         serve_app(app) as url,
         aioclient.ClientSession() as session,
@@ -145,8 +150,7 @@ async def test_text_errors_and_encoding_override() -> None:
     async def handler(request: web.Request) -> web.Response:
         return web.Response(body=b"ok\xff", content_type="text/plain", charset="utf-8")
 
-    app = web.Application()
-    app.router.add_get("/", handler)
+    app = _one_route(handler)
     async with (
         serve_app(app) as url,
         aioclient.ClientSession() as session,
@@ -169,8 +173,7 @@ async def test_fallback_charset_resolver() -> None:
         calls.append(body)
         return "cp1252"
 
-    app = web.Application()
-    app.router.add_get("/", handler)
+    app = _one_route(handler)
     async with serve_app(app) as url:
         async with (
             aioclient.ClientSession(fallback_charset_resolver=resolver) as s,
@@ -191,8 +194,7 @@ async def test_raise_for_status_method() -> None:
     async def handler(request: web.Request) -> web.Response:
         return web.Response(status=404, reason="Nope", text="missing")
 
-    app = web.Application()
-    app.router.add_get("/", handler)
+    app = _one_route(handler)
     async with serve_app(app) as url, aioclient.ClientSession() as session:
         resp = await session.get(url)
         with pytest.raises(aioclient.ClientResponseError) as info:
@@ -390,8 +392,7 @@ async def test_json_body_decoded_with_declared_charset() -> None:
             charset="utf-16",
         )
 
-    app = web.Application()
-    app.router.add_get("/", handler)
+    app = _one_route(handler)
     async with (
         serve_app(app) as url,
         aioclient.ClientSession() as session,

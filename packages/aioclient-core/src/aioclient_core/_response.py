@@ -167,9 +167,9 @@ class ClientResponse:
             return
         self._closed = True
         self._cleanup_timer()
-        self._release_when_sent()
+        self._hand_back_connection()
 
-    def _release_when_sent(self) -> None:
+    def _hand_back_connection(self) -> None:
         """Pool the connection if the request body was sent; else stop and close.
 
         A server may answer before reading the whole upload. Once its whole

@@ -354,15 +354,10 @@ class ResponseHandler(SendingSide):
                     # cause. Bytes of a response arrived, so it is not retried.
                     cut_head = parse_error
                     self.head_cut = True
-        payload = self._payload
-        # A stream that already failed keeps its error: after release() that
-        # is "Connection closed", as in aiohttp, not this payload error.
-        if payload is not None and not payload.is_eof() and payload._exception is None:
-            error = ClientPayloadError("Response payload is not completed")
-            if exc is None:
-                payload.set_exception(error)
-            else:
-                payload.set_exception(error, exc)
+        if self._payload is not None and not self._payload.is_eof():
+            self._fail_body(
+                ClientPayloadError("Response payload is not completed"), exc
+            )
         if self._messages.exception() is None and not self._messages.is_eof():
             if exc is None:
                 disconnected = ServerDisconnectedError()
@@ -542,18 +537,30 @@ class ResponseHandler(SendingSide):
     ) -> None:
         """A parse error: fail the body if one is streaming, else the head."""
         self._should_close = True
-        payload = self._payload
-        if payload is not None:
-            if payload._exception is None:  # (released: keeps "Connection closed")
-                payload.set_exception(
-                    ClientPayloadError(f"Response payload is not completed: {exc}"),
-                    exc,
-                )
+        if self._payload is not None:
+            self._fail_body(
+                ClientPayloadError(f"Response payload is not completed: {exc}"), exc
+            )
             self._payload = None
         else:
             self._fail_head(exc)
         if lost is None and self.transport is not None:
             self.transport.close()
+
+    def _fail_body(
+        self, error: ClientPayloadError, cause: BaseException | None
+    ) -> None:
+        """Fail the streaming body, unless it failed already.
+
+        A released response's stream already says "Connection closed" (as in
+        aiohttp); the connection's end must not replace that.
+        """
+        payload = self._payload
+        if payload is not None and payload._exception is None:
+            if cause is None:
+                payload.set_exception(error)
+            else:
+                payload.set_exception(error, cause)
 
     def _fail_head(self, exc: HttpProcessingError) -> None:
         self._should_close = True
