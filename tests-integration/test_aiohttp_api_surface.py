@@ -9,6 +9,7 @@ aiohttp installed as a test-only dependency.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -241,3 +242,65 @@ def test_abstract_cookie_jar_has_aiohttps_abstract_members() -> None:
         aioclient.abc.AbstractCookieJar.__abstractmethods__
         == aiohttp.abc.AbstractCookieJar.__abstractmethods__
     )
+
+
+# The import paths the inventory (§2.6) asks for, besides the top-level namespace.
+# ``aiohttp.http`` (websocket models) arrives with the websocket client.
+SUBMODULES = (
+    "abc",
+    "client",
+    "client_exceptions",
+    "client_reqrep",
+    "connector",
+    "hdrs",
+    "multipart",
+    "payload",
+    "resolver",
+    "streams",
+    "tracing",
+    "typedefs",
+)
+WEBSOCKET_NAMES = frozenset({"ClientWSTimeout", "ClientWebSocketResponse"})
+
+
+@pytest.mark.parametrize("module", SUBMODULES)
+def test_submodule_holds_aiohttps_names(module: str) -> None:
+    ours = importlib.import_module(f"aioclient.{module}")
+    theirs = importlib.import_module(f"aiohttp.{module}")
+    names = getattr(ours, "__all__", None) or [
+        n for n in dir(ours) if n.isupper() and not n.startswith("_")
+    ]
+    assert names
+    for name in names:
+        # Nothing of our own: each name is one aiohttp code can import from there.
+        assert hasattr(theirs, name), f"aiohttp.{module} has no {name}"
+        # And the same object as at the top level, so isinstance checks agree.
+        if name in aioclient.__all__:
+            assert getattr(ours, name) is getattr(aioclient, name), name
+    expected = set(getattr(theirs, "__all__", ())) - WEBSOCKET_NAMES
+    if module != "typedefs":  # aiohttp's typedefs has no __all__
+        assert expected <= set(dir(ours)), sorted(expected - set(dir(ours)))
+
+
+def test_client_reqrep_and_typedefs_names_code_imports() -> None:
+    import aiohttp.client_reqrep
+
+    from aioclient.client_reqrep import ConnectionKey, ContentDisposition, RequestInfo
+    from aioclient.typedefs import (
+        DEFAULT_JSON_DECODER,
+        DEFAULT_JSON_ENCODER,
+        JSONDecoder,
+        LooseHeaders,
+        StrOrURL,
+    )
+
+    assert ConnectionKey._fields == aiohttp.client_reqrep.ConnectionKey._fields
+    assert ContentDisposition._fields == ("type", "parameters", "filename")
+    assert RequestInfo is aioclient.RequestInfo
+    assert DEFAULT_JSON_ENCODER({"a": 1}) == '{"a": 1}'
+    assert DEFAULT_JSON_DECODER('{"a": 1}') == {"a": 1}
+    # The aliases accept what the client accepts (a URL string, a header mapping).
+    url: StrOrURL = "http://127.0.0.1/"
+    headers: LooseHeaders = {"Accept": "text/plain"}
+    decoder: JSONDecoder = DEFAULT_JSON_DECODER
+    assert (url, headers, decoder("1")) == ("http://127.0.0.1/", headers, 1)

@@ -4,7 +4,8 @@
 unchanged. This meta distribution (``aioclient-all``) holds no behaviour of its own: it
 re-exports the documented client namespace from the five distributions it pins
 exactly, each name being the very object its distribution defines. The names below
-are those that exist so far; tracing, middlewares and websockets arrive later.
+are those that exist so far; the websocket client and ``DigestAuthMiddleware`` arrive
+later.
 """
 
 from aioclient_auth import (
