@@ -9,6 +9,7 @@ directly to the jar are held to the same rules.
 """
 
 import re
+from collections.abc import Iterable
 from http.cookies import BaseCookie, Morsel, SimpleCookie
 from typing import Any, Protocol, cast
 
@@ -22,6 +23,7 @@ __all__ = [
     "is_valid_value",
     "make_morsel",
     "parse_set_cookie",
+    "response_cookies",
     "wire_value",
 ]
 
@@ -203,6 +205,30 @@ def parse_set_cookie(line: str) -> "tuple[str, Morsel[str]] | None":
     if unparsed:
         _apply_attributes(morsel, unparsed)
     return name, morsel
+
+
+def response_cookies(lines: Iterable[str]) -> SimpleCookie:
+    """Collect the cookies a response sets, as ``ClientResponse.cookies`` shows them.
+
+    Each line is read with the jar's own parser (:func:`parse_set_cookie`), so a
+    response's ``cookies`` and what the jar stores from it agree; lines that
+    parser ignores are left out. A later cookie of the same name replaces an
+    earlier one.
+
+    Args:
+        lines: The response's ``Set-Cookie`` header values.
+
+    Returns:
+        A new ``SimpleCookie`` holding one morsel per cookie name.
+    """
+    cookies = SimpleCookie()
+    for line in lines:
+        parsed = parse_set_cookie(line)
+        if parsed is not None:
+            # dict's own __setitem__: the morsel is already validated, and
+            # SimpleCookie's would re-check the name with Morsel.set's rules.
+            dict.__setitem__(cookies, parsed[0], parsed[1])
+    return cookies
 
 
 def wire_value(morsel: "Morsel[str]", quote: bool) -> str:

@@ -271,11 +271,24 @@ class ClientRequest:
             return
         items = cookies.items() if isinstance(cookies, Mapping) else cookies
         pairs = []
+        names = set()
         for name, value in items:
             text = getattr(value, "coded_value", value)
             pairs.append(f"{name}={text}")
+            names.add(name)
         existing = self.headers.get(hdrs.COOKIE, "")
-        self.headers[hdrs.COOKIE] = "; ".join(([existing] if existing else []) + pairs)
+        if existing:
+            # A name is sent once (RFC 6265 §4.2.2 gives a server no rule for
+            # repeats): a cookie from the jar or from cookies= replaces the pair
+            # of that name in a Cookie header the caller wrote, as in aiohttp.
+            # The caller's other pairs go first, as written.
+            kept = [
+                piece.strip()
+                for piece in existing.split(";")
+                if piece.strip() and piece.split("=", 1)[0].strip() not in names
+            ]
+            pairs[:0] = kept
+        self.headers[hdrs.COOKIE] = "; ".join(pairs)
 
     def update_content_encoding(self, data: Any, compress: str | bool | None) -> None:
         """Set up request compression (``compress=True`` means deflate)."""

@@ -9,7 +9,6 @@ half-read connection is ever reused (RFC 9112 §9.3).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
 import warnings
@@ -20,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Self
 
 from multidict import CIMultiDictProxy, MultiDictProxy
 from yarl import URL
+
+from aioclient_cookies import response_cookies
 
 from . import hdrs
 from ._connector import Connection
@@ -247,12 +248,15 @@ class ClientResponse:
 
     @property
     def cookies(self) -> SimpleCookie:
-        """Cookies set by this response (one per name; see ``headers``)."""
+        """Cookies set by this response (one per name; see ``headers``).
+
+        Each ``Set-Cookie`` line is read by the cookie jar's lenient RFC 6265
+        parser, so a cookie with an attribute ``SimpleCookie`` does not know
+        (``Partitioned``, say) is still here, and this agrees with what the
+        session's jar stores.
+        """
         if self._cookies is None:
-            self._cookies = SimpleCookie()
-            for header in self._headers.getall(hdrs.SET_COOKIE, ()):
-                with contextlib.suppress(Exception):
-                    self._cookies.load(header)
+            self._cookies = response_cookies(self._headers.getall(hdrs.SET_COOKIE, ()))
         return self._cookies
 
     @cookies.setter
