@@ -367,6 +367,38 @@ async def test_connector_wide_fingerprint_applies_to_default_requests(
         await connector.close()
 
 
+async def test_a_connector_pin_holds_against_a_request_setting(
+    server_context: ssl.SSLContext,
+) -> None:
+    # ssl=False or a context on one request chooses the handshake; only a pin
+    # of the request's own replaces the connector's pin (as in aiohttp).
+    async with tcp_server(ssl_context=server_context) as (_, port):
+        loop = asyncio.get_running_loop()
+        digest = await loop.run_in_executor(
+            None, _peer_certificate_digest, server_context, port
+        )
+        wrong = Fingerprint(hashlib.sha256(b"nope").digest())
+        connector = TCPConnector(ssl=wrong)
+        trusting = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        trusting.check_hostname = False
+        trusting.verify_mode = ssl.CERT_NONE
+        for setting in (False, trusting):
+            req = FakeRequest(url("127.0.0.1", port, "https"), ssl=setting)
+            with pytest.raises(ServerFingerprintMismatch):
+                await connector.connect(req, [], TIMEOUT)
+        own = FakeRequest(url("127.0.0.1", port, "https"), ssl=Fingerprint(digest))
+        conn = await connector.connect(own, [], TIMEOUT)
+        conn.release()
+        await connector.close()
+
+
+@pytest.mark.parametrize("value", [1, 0, "yes", b"x", object()])
+async def test_a_connector_ssl_of_another_type_is_refused(value: object) -> None:
+    # Anything but True would otherwise connect without checking certificates.
+    with pytest.raises(TypeError, match="ssl should be SSLContext, bool, Fingerprint"):
+        TCPConnector(ssl=value)  # type: ignore[arg-type]
+
+
 async def test_deprecated_tls_arguments_warn() -> None:
     with pytest.warns(DeprecationWarning, match="verify_ssl is deprecated"):
         connector = TCPConnector(verify_ssl=False)

@@ -19,7 +19,7 @@ from typing import Any
 from multidict import CIMultiDict
 from yarl import URL
 
-from aioclient_auth import BasicAuth, Fingerprint, basicauth_from_netrc, netrc_from_env
+from aioclient_auth import BasicAuth, basicauth_from_netrc, netrc_from_env
 from aioclient_cookies import CookieJar
 from aioclient_cookies.abc import AbstractCookieJar
 
@@ -100,11 +100,6 @@ def request_ssl(
     """
     if value is True and verify_ssl is None and ssl_context is None and not fingerprint:
         return True  # the default, on every request: nothing to merge
-    if value is not None and not isinstance(value, ssl.SSLContext | bool | Fingerprint):
-        raise TypeError(
-            "ssl should be SSLContext, bool, Fingerprint or None, "
-            f"got {value!r} instead."
-        )
     verify: bool | None | Sentinel = SENTINEL if verify_ssl is None else verify_ssl
     return merge_ssl_params(value, verify, ssl_context, fingerprint)
 

@@ -293,6 +293,11 @@ class TCPConnector(BaseConnector):
         setting = self._ssl_setting(req)
         context = ssl_context_for(setting) if req.is_ssl() else None
         fingerprint = setting if isinstance(setting, Fingerprint) else None
+        if fingerprint is None and isinstance(self._ssl, Fingerprint):
+            # The connector's pin holds unless the request brings a pin of its
+            # own (as in aiohttp): ssl=False or a context given to one request
+            # chooses how to handshake, it does not unpin the certificate.
+            fingerprint = self._ssl
         server_hostname = (req.server_hostname or host).rstrip(".") if context else None
         remaining = list(addrs)
         mismatch: ServerFingerprintMismatch | None = None

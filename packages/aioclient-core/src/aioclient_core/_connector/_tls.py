@@ -82,10 +82,17 @@ def merge_ssl_params(
     """Fold aiohttp's deprecated TLS arguments into one ``ssl`` setting.
 
     Raises:
+        TypeError: ``ssl_setting`` is of another type: anything but ``True``
+            would otherwise connect unverified.
         ValueError: More than one of the arguments was given.
     """
     if ssl_setting is None:
         ssl_setting = True  # aiohttp still accepts ssl=None as "default"
+    elif not isinstance(ssl_setting, ssl.SSLContext | bool | Fingerprint):
+        raise TypeError(
+            "ssl should be SSLContext, bool, Fingerprint or None, "
+            f"got {ssl_setting!r} instead."
+        )
     given: list[str] = []
     result: SSLSetting = ssl_setting
     if verify_ssl is not SENTINEL and verify_ssl is not None and not verify_ssl:
