@@ -486,3 +486,26 @@ def test_a_wrong_argument_leaves_no_error_behind(
         aioclient.ClientSession(bogus=1)  # type: ignore[call-arg]
     gc.collect()
     assert unraisable == []
+
+
+async def test_an_argument_refused_inside_init_leaves_no_error_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A value refused after the connector exists: still only the one error."""
+    unraisable: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with pytest.raises((TypeError, ValueError)):
+        aioclient.ClientSession(headers="abc")
+    with pytest.raises(TypeError):
+        aioclient.ClientSession(trace_configs=1)  # type: ignore[arg-type]
+    gc.collect()
+    assert unraisable == []
+
+
+async def test_middlewares_none_means_no_middlewares() -> None:
+    async with (
+        serve_app(echo_app()) as url,
+        aioclient.ClientSession(middlewares=None) as session,
+        session.get(url) as resp,
+    ):
+        assert resp.status == 200

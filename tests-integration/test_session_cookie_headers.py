@@ -11,14 +11,16 @@ import aioclient
 async def test_a_caller_cookie_header_is_merged_not_repeated() -> None:
     # One pair per name: the jar's and cookies='s values replace the pair of
     # that name the caller wrote; the caller's other pairs stay, as written.
-    async with serve_app(echo_app()) as url:
-        async with aioclient.ClientSession(cookies={"x": "jar", "b": "2"}) as session:
-            async with session.get(
-                url, headers={"Cookie": "x=hdr; keep=1; flag"}, cookies={"a": "1"}
-            ) as resp:
-                [first] = headers_of(await resp.json(), "Cookie")
-            async with session.get(url, headers={"Cookie": "only=mine"}) as resp:
-                [second] = headers_of(await resp.json(), "Cookie")
+    async with (
+        serve_app(echo_app()) as url,
+        aioclient.ClientSession(cookies={"x": "jar", "b": "2"}) as session,
+    ):
+        async with session.get(
+            url, headers={"Cookie": "x=hdr; keep=1; flag"}, cookies={"a": "1"}
+        ) as resp:
+            [first] = headers_of(await resp.json(), "Cookie")
+        async with session.get(url, headers={"Cookie": "only=mine"}) as resp:
+            [second] = headers_of(await resp.json(), "Cookie")
     pairs = first.split("; ")
     assert pairs[:2] == ["keep=1", "flag"]
     assert sorted(pairs[2:]) == ["a=1", "b=2", "x=jar"]
@@ -46,10 +48,12 @@ async def test_resp_cookies_keeps_what_the_jar_keeps() -> None:
     app = web.Application()
     app.router.add_get("/", handler)
     jar = aioclient.CookieJar(unsafe=True)
-    async with serve_app(app) as url:
-        async with aioclient.ClientSession(cookie_jar=jar) as session:
-            async with session.get(url) as resp:
-                cookies = resp.cookies
+    async with (
+        serve_app(app) as url,
+        aioclient.ClientSession(cookie_jar=jar) as session,
+        session.get(url) as resp,
+    ):
+        cookies = resp.cookies
     assert {name: m.value for name, m in cookies.items()} == {
         "chips": "1",
         "flagged": "2",

@@ -1,7 +1,8 @@
 """``response_cookies``: a response's Set-Cookie lines as ClientResponse.cookies."""
 
-from aioclient_cookies import CookieJar, response_cookies
 from yarl import URL
+
+from aioclient_cookies import CookieJar, response_cookies
 
 
 def test_lines_simplecookie_refuses_are_kept() -> None:

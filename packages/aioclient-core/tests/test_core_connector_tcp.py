@@ -467,3 +467,20 @@ async def test_failed_connection_drops_the_cached_addresses() -> None:
     # Each failure forgot the entry, so the name was looked up again.
     assert resolver.calls == ["gone.test", "gone.test"]
     await connector.close()
+
+
+async def test_close_is_a_coroutine_that_can_become_a_task() -> None:
+    # aiohttp's TCPConnector.close is `async def`: code passes it to create_task.
+    async with tcp_server() as (_, port):
+        connector = TCPConnector()
+        conn = await connector.connect(
+            FakeRequest(url("127.0.0.1", port, "http")), [], TIMEOUT
+        )
+        protocol = conn.protocol
+        conn.release()
+        closing = connector.close()
+        assert asyncio.iscoroutine(closing)
+        assert connector.closed  # closed during the call, as before
+        await asyncio.create_task(closing)
+        assert protocol is not None
+        assert not protocol.is_connected()

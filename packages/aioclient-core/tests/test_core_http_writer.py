@@ -168,6 +168,8 @@ def test_serialization_never_emits_forbidden_bytes(
         ("::1", 8443, "https", "[::1]:8443"),
         ("[::1]", 81, "http", "[::1]:81"),
         ("xn--caf-dma.example", 443, "HTTPS", "xn--caf-dma.example"),
+        ("example.com.", 80, "http", "example.com"),
+        ("example.com..", 8080, "http", "example.com:8080"),
     ],
 )
 def test_host_header(host: str, port: int | None, scheme: str, expected: str) -> None:

@@ -118,7 +118,7 @@ class ClientSession:
         max_field_size: int = 8190,
         max_headers: int = 128,
         fallback_charset_resolver: Callable[[ClientResponse, bytes], str] = _utf8,
-        middlewares: Iterable[Any] = (),
+        middlewares: Iterable[Any] | None = (),
         ssl_shutdown_timeout: float | None | Sentinel = SENTINEL,
     ) -> None:
         self._connector: BaseConnector | None = None  # for __del__ on early errors
@@ -130,7 +130,6 @@ class ClientSession:
         # aiohttp 3.14 deprecates auth= and proxy_auth=; aioclient supports Basic
         # credentials fully and does not warn (docs: Differences from aiohttp).
         connector = session_connector(connector, self._loop, ssl_shutdown_timeout)
-        self._connector = connector
         self._connector_owner = connector_owner
         self._cookie_jar = cookie_jar if cookie_jar is not None else CookieJar()
         if cookies:
@@ -168,8 +167,11 @@ class ClientSession:
             timeout=self._timeout,
         )
         self._resolve_charset = fallback_charset_resolver
-        self._middlewares = tuple(middlewares)
+        self._middlewares = tuple(middlewares or ())
         self._source_traceback = creation_stack(self._loop)
+        # Set last: __del__ reports an unclosed session only once __init__ got
+        # through every argument (a bad one raises above, and that is all).
+        self._connector = connector
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         warnings.warn(
@@ -180,7 +182,7 @@ class ClientSession:
         super().__init_subclass__(**kwargs)
 
     def __del__(self, _warnings: Any = warnings) -> None:
-        # A call with a wrong argument fails before __init__ sets anything.
+        # None while __init__ has not got through every argument.
         if getattr(self, "_connector", None) is None or self.closed:
             return
         report_unclosed(

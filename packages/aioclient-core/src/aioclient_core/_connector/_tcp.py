@@ -18,7 +18,7 @@ import re
 import socket
 import ssl
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 import aiohappyeyeballs
@@ -174,20 +174,27 @@ class TCPConnector(BaseConnector):
         else:
             self._cached_hosts.clear()
 
-    def close(self, *, abort_ssl: bool = False) -> Awaitable[None]:
+    def close(self, *, abort_ssl: bool = False) -> Coroutine[Any, Any, None]:
         """Close every connection and, if this connector made it, the resolver.
+
+        The connections are closed during the call, awaited or not.
 
         Args:
             abort_ssl: Abort TLS transports instead of shutting them down (always
                 the case unless a positive ``ssl_shutdown_timeout`` was given).
 
         Returns:
-            An awaitable that finishes once everything is closed.
+            A coroutine that finishes once everything is closed. A coroutine, not
+            just an awaitable, because aiohttp's ``TCPConnector.close`` is one:
+            code may hand it to ``asyncio.create_task``.
         """
         for future in self._resolving.values():
             future.cancel()
         self._resolving.clear()
-        return super().close(abort_ssl=abort_ssl or not self._ssl_shutdown_timeout)
+        protocols = self._close_now(
+            abort_ssl=abort_ssl or not self._ssl_shutdown_timeout
+        )
+        return self._finish_close(protocols)
 
     async def _finish_close(self, protocols: Sequence[PooledProtocol]) -> None:
         await super()._finish_close(protocols)

@@ -193,8 +193,14 @@ def host_header(host: str, port: int | None, scheme: str) -> str:
             https/wss) is omitted.
 
     Returns:
-        ``host`` or ``host:port``.
+        ``host`` or ``host:port``; a fully qualified name's trailing dot is
+        dropped (``example.com.`` → ``example.com``).
     """
+    if host.endswith("."):
+        # The dot only tells the resolver the name is absolute (RFC 1034 §3.1);
+        # servers match virtual hosts without it, and aiohttp drops it too (as
+        # the TLS server name does, RFC 6066 §3).
+        host = host.rstrip(".")
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
     if port is None or _DEFAULT_PORTS.get(scheme.lower()) == port:
