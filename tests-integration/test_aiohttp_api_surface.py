@@ -252,6 +252,7 @@ SUBMODULES = (
     "client_exceptions",
     "client_reqrep",
     "connector",
+    "formdata",
     "hdrs",
     "multipart",
     "payload",

@@ -139,3 +139,57 @@ async def test_registered_payload_type_is_used_for_data() -> None:
         echo = await resp.json()
     assert echo["body"] == "3,4"
     assert headers_of(echo, "Content-Type") == ["application/x-point"]
+
+
+async def test_a_response_body_is_forwarded_as_a_request_body() -> None:
+    # The aiohttp docs' streaming-upload idiom: data=resp.content. A binary
+    # body with no newline in its first MiB must go through whole, not be cut
+    # into lines (and fail on the line limit).
+    body = bytes(range(256)).replace(b"\n", b"") * 4100  # ~1 MiB, no newline
+    received: list[bytes] = []
+
+    async def source(request: web.Request) -> web.Response:
+        return web.Response(body=body)
+
+    async def sink(request: web.Request) -> web.Response:
+        received.append(await request.read())
+        return web.json_response(
+            {"chunked": "chunked" in request.headers.get("Transfer-Encoding", "")}
+        )
+
+    app = web.Application()
+    app.router.add_get("/source", source)
+    app.router.add_post("/sink", sink)
+    async with (
+        serve_app(app) as url,
+        aioclient.ClientSession() as session,
+        session.get(url / "source") as src,
+    ):
+        assert isinstance(
+            payloads.get_payload(src.content), payloads.StreamReaderPayload
+        )
+        async with session.post(url / "sink", data=src.content) as resp:
+            assert resp.status == 200
+            assert (await resp.json())["chunked"] is True
+    assert received == [body]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE", "OPTIONS"])
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [("", "text/plain; charset=utf-8"), (b"", "application/octet-stream")],
+)
+async def test_an_empty_body_is_still_a_body(
+    method: str, data: str | bytes, content_type: str
+) -> None:
+    # data="" is a body of length 0, not "no body": it is framed and typed,
+    # on every method, as in aiohttp.
+    async with (
+        serve_app(echo_app()) as url,
+        aioclient.ClientSession() as session,
+        session.request(method, url, data=data) as resp,
+    ):
+        echo = await resp.json()
+    assert headers_of(echo, "Content-Length") == ["0"]
+    assert headers_of(echo, "Content-Type") == [content_type]
+    assert headers_of(echo, "Transfer-Encoding") == []

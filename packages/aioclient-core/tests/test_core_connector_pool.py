@@ -20,7 +20,7 @@ from _connector_helpers import (
 )
 from yarl import URL
 
-from aioclient_core._connector import Connection, TCPConnector
+from aioclient_core._connector import BaseConnector, Connection, TCPConnector
 from aioclient_core._exceptions import ClientConnectionError
 from aioclient_core._timeouts import ClientTimeout
 
@@ -330,10 +330,18 @@ async def test_close_fails_waiters_and_closes_everything(server_port: int) -> No
 
 
 async def test_close_that_is_not_awaited_warns() -> None:
+    # TCPConnector.close() returns a coroutine (aiohttp's is `async def`):
+    # Python itself reports one never awaited. The connector is closed anyway.
     connector = make_connector()
     closing = connector.close()
+    assert connector.closed
+    with pytest.warns(RuntimeWarning, match="was never awaited"):
+        del closing  # CPython reports it as the last reference goes
+    # BaseConnector.close() returns an awaitable that says what to do.
+    base = BaseConnector()
+    waiter = base.close()
     with pytest.warns(DeprecationWarning, match="please use await connector.close"):
-        del closing
+        del waiter
 
 
 async def test_async_context_manager_closes(server_port: int) -> None:

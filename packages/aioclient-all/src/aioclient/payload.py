@@ -4,6 +4,7 @@
 the builtin of the same name.
 """
 
+from aioclient_core import StreamReaderPayload
 from aioclient_forms import (
     PAYLOAD_REGISTRY,
     AsyncIterablePayload,
@@ -38,6 +39,7 @@ __all__ = [
     "Order",
     "Payload",
     "PayloadRegistry",
+    "StreamReaderPayload",
     "StringIOPayload",
     "StringPayload",
     "TextIOPayload",

@@ -67,6 +67,7 @@ from ._resolver import (
 from ._response import ClientResponse
 from ._response_meta import ContentDisposition
 from ._session import ClientSession
+from ._stream_payload import StreamReaderPayload
 from ._streams import (
     DataQueue,
     EofStream,
@@ -150,6 +151,7 @@ __all__ = [
     "SocketFactoryType",
     "SocketTimeoutError",
     "StreamReader",
+    "StreamReaderPayload",
     "TCPConnector",
     "ThreadedResolver",
     "TooManyRedirects",

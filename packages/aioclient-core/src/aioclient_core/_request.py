@@ -347,7 +347,7 @@ class ClientRequest:
 
     def update_body_from_data(self, body: Any) -> None:
         """Turn ``data`` into a payload and copy its headers (unless set)."""
-        if body is None or (isinstance(body, bytes | str) and not body):
+        if body is None:
             self.body = b""
             if (
                 self.method not in self.GET_METHODS
