@@ -33,6 +33,16 @@ async def test_base_url_joins_relative_paths() -> None:
             # A path starting with "/" replaces the base path (URL.join rules).
             async with session.get("/root") as resp:
                 assert (await resp.json())["path"] == "/root"
+            # "//host:port/x" keeps the base URL's scheme (RFC 3986 §5.2.2).
+            async with session.get(f"//{url.host}:{url.port}/net") as resp:
+                assert (await resp.json())["path"] == "/net"
+                assert resp.url.scheme == "http"
+
+
+async def test_a_url_without_scheme_and_without_base_url_is_refused() -> None:
+    async with serve_app(echo_app()) as url, aioclient.ClientSession() as session:
+        with pytest.raises(aioclient.InvalidUrlClientError, match="no scheme"):
+            await session.get(f"//{url.host}:{url.port}/")
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,9 @@ def to_url(value: Any, base_url: URL | None) -> URL:
         url = URL(value)
     except (ValueError, TypeError) as exc:
         raise InvalidUrlClientError(value) from exc
-    if base_url is not None and not url.is_absolute():
+    if base_url is not None and not (url.scheme and url.is_absolute()):
+        # A network-path reference ("//host/x") takes the base URL's scheme
+        # (RFC 3986 §5.2.2); aiohttp sends it on without one and fails.
         url = base_url.join(url)
     return url
 
@@ -73,9 +75,13 @@ def check_url(url: URL, schemes: Iterable[str], *, redirected: bool = False) -> 
     """
     if url.scheme not in schemes:
         raise NonHttpUrlClientError(url)
+    error = InvalidUrlRedirectClientError if redirected else InvalidUrlClientError
     if not url.raw_host:
-        error = InvalidUrlRedirectClientError if redirected else InvalidUrlClientError
         raise error(url)
+    if not url.scheme:
+        # "//host/path" with no base URL: nothing says which protocol (or port)
+        # to use, so it is refused rather than guessed as http.
+        raise error(url, "URL has no scheme")
 
 
 def request_timeout(value: Any, default: ClientTimeout) -> ClientTimeout:
