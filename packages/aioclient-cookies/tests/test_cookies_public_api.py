@@ -30,6 +30,7 @@ def test_all_is_sorted_and_complete() -> None:
         "DummyCookieJar",
         "LooseCookies",
         "__version__",
+        "response_cookies",
     ]
 
 

@@ -19,6 +19,7 @@ from yarl import URL
 
 from ._dates import MAX_TIMESTAMP, cookie_expiry
 from ._matching import (
+    canonical_path,
     default_path,
     domain_match,
     is_ip_literal,
@@ -36,17 +37,16 @@ from ._parsing import (
     is_valid_name,
     is_valid_value,
     make_morsel,
+    stored_morsel,
     wire_value,
 )
-from ._persistence import CookieRecord, read_records, record_of, write_records
+from ._persistence import CookieRecord, SavedCookie, read_records, write_cookies
 from ._scope import candidate_domains, cookie_scope, prefix_allows
 from ._types import LooseCookies
 from .abc import AbstractCookieJar, ClearCookiePredicate
 
 __all__ = ["CookieJar"]
 
-_FLAGS = frozenset({"secure", "httponly", "partitioned"})
-_SCOPE_ATTRIBUTES = frozenset({"domain", "path"})
 
 _Key = tuple[str, str, str]  # (domain, path, name): the RFC 6265 §5.3 identity
 
@@ -71,9 +71,10 @@ class CookieJar(AbstractCookieJar):
     Args:
         unsafe: Accept cookies from, and send cookies to, IP-address hosts.
             Such cookies are always host-only.
-        quote_cookie: Quote outgoing values the way ``SimpleCookie`` does
-            (values the server sent quoted are kept as sent). With ``False``
-            the raw value is sent.
+        quote_cookie: Quote outgoing values the way ``SimpleCookie`` does,
+            except a value received in a form starting with a double quote,
+            which is sent back as received. With ``False`` the raw value is
+            sent.
         treat_as_secure_origin: An origin (``str`` or ``URL``), or a list of
             them, whose plain ``http`` requests still receive ``Secure``
             cookies, e.g. ``"http://127.0.0.1:8080"``.
@@ -247,7 +248,7 @@ class CookieJar(AbstractCookieJar):
         setter = _Setter(
             host=host,
             secure=is_secure_url(response_url, self._secure_origins),
-            default_path=default_path(response_url.raw_path),
+            default_path=default_path(canonical_path(response_url.raw_path)),
             enforce_prefixes=bool(response_url),
         )
         now = self._now()
@@ -270,7 +271,9 @@ class CookieJar(AbstractCookieJar):
 
         Returns:
             A ``SimpleCookie`` with at most one morsel per name, chosen by the
-            most-specific rule described on the class.
+            most-specific rule described on the class. Each morsel is a new
+            one holding only the name, the value and the value to send
+            (``coded_value``), so ``output()`` gives a ``Cookie`` header.
         """
         if not isinstance(request_url, URL):
             warnings.warn(  # type: ignore[unreachable]
@@ -287,7 +290,7 @@ class CookieJar(AbstractCookieJar):
             return filtered
         secure = is_secure_url(request_url, self._secure_origins)
         host = (request_url.raw_host or "").lower()
-        request_path = request_url.raw_path or "/"
+        request_path = canonical_path(request_url.raw_path) or "/"
         ranked: list[tuple[tuple[int, int, int], str, Morsel[str]]] = []
         for domain in candidate_domains(host, self._unsafe):
             # At most MAX_COOKIES_PER_DOMAIN keys per domain: testing each
@@ -310,47 +313,55 @@ class CookieJar(AbstractCookieJar):
         ranked.sort(key=lambda entry: entry[0], reverse=True)
         for _, name, morsel in ranked:
             if name not in filtered:
+                # RFC 6265 §5.4 step 4: a Cookie header carries only names and
+                # values; the stored attributes stay in the jar.
                 wire = wire_value(morsel, self._quote_cookie)
-                outgoing = make_morsel(name, morsel.value, wire)
-                outgoing.update(morsel)
-                filtered[name] = outgoing
+                filtered[name] = make_morsel(name, morsel.value, wire)
         return filtered
 
     def save(self, file_path: "str | os.PathLike[str]") -> None:
-        """Save the cookies to a private JSON file.
+        """Save the cookies to a private JSON file in aiohttp 3.14's layout.
 
+        aiohttp's ``CookieJar.load`` reads the file, and so does :meth:`load`.
         The file is created with mode ``0o600`` (an existing file is replaced
         by one with that mode) and holds host-only flags and absolute expiry
-        times, so :meth:`load` restores exactly the same scopes.
+        times, so loading restores exactly the same scopes.
 
         Args:
             file_path: Where to write.
         """
         self._expire(self._now())
-        records = [
-            record_of(
-                (domain, path, name),
-                morsel,
-                (domain, path, name) in self._host_only,
-                self._expirations.get((domain, path, name)),
-            )
-            for (domain, path), bucket in self._cookies.items()
-            for name, morsel in bucket.items()
-        ]
-        write_records(file_path, records)
+        write_cookies(
+            file_path,
+            (
+                SavedCookie(
+                    domain,
+                    path,
+                    name,
+                    morsel,
+                    (domain, path, name) in self._host_only,
+                    self._expirations.get((domain, path, name)),
+                )
+                for (domain, path), bucket in self._cookies.items()
+                for name, morsel in bucket.items()
+            ),
+        )
 
     def load(self, file_path: "str | os.PathLike[str]") -> None:
-        """Replace the jar's contents with cookies saved by :meth:`save`.
+        """Replace the jar's contents with the cookies of a saved JSON file.
 
-        Every cookie goes through the same checks as one received from a
-        server; entries that fail them, or have expired, are skipped.
+        Reads files written by :meth:`save`, by aiohttp 3.14's
+        ``CookieJar.save`` and by earlier aioclient-cookies releases. Every
+        cookie goes through the same checks as one received from a server;
+        entries that fail them, or have expired, are skipped.
 
         Args:
             file_path: The file to read.
 
         Raises:
-            ValueError: If the file is not in this package's JSON format, for
-                example a pickle written by aiohttp (never unpickled).
+            ValueError: If the file is not such a JSON file, for example a
+                pickle written by older aiohttp versions (never unpickled).
+                The jar is then left unchanged.
         """
         records = read_records(file_path)
         self.clear()
@@ -388,7 +399,11 @@ class CookieJar(AbstractCookieJar):
             return
         domain, host_only = scope
         # RFC 6265 §5.2.4: a Path not starting with "/" means default-path.
-        path = path_attr if path_attr.startswith("/") else setter.default_path
+        # Stored percent-encoded, the form request paths are compared in.
+        if path_attr.startswith("/"):
+            path = canonical_path(path_attr)
+        else:
+            path = setter.default_path
         key = (domain, path, name)
         if expiry_override is None:
             expiry = cookie_expiry(
@@ -404,37 +419,17 @@ class CookieJar(AbstractCookieJar):
         if expiry is not None and expiry <= now:
             self._remove(key)  # RFC 6265 §5.3 step 11 then immediate eviction
             return
-        stored = make_morsel(name, value, coded)
-        for attr in morsel:
-            if attr in _SCOPE_ATTRIBUTES:
-                continue
-            if attr in _FLAGS:
-                if morsel.get(attr):
-                    stored[attr] = True
-            elif text := attribute_text(morsel, attr):
-                stored[attr] = text
-        stored["domain"] = domain
-        stored["path"] = path
+        stored = stored_morsel(name, morsel, domain, path)
         self._store(key, stored, host_only, expiry, now)
 
     def _admit_record(self, record: CookieRecord, now: float) -> None:
-        morsel = make_morsel(record.name, record.value, record.coded_value)
-        for attr, attr_value in record.attributes.items():
-            if morsel.isReservedKey(attr) and attr.lower() not in _SCOPE_ATTRIBUTES:
-                morsel[attr] = attr_value
-        morsel["secure"] = record.secure
-        morsel["httponly"] = record.httponly
-        morsel["samesite"] = record.samesite
-        morsel["path"] = record.path
-        if not record.host_only:
-            morsel["domain"] = record.domain
-        host = record.domain.lower() or None
-        if host is not None and not self._unsafe and is_ip_literal(host):
-            return
+        morsel = record.to_morsel()
+        host = record.host.lower() or None
         # The saved scope is replayed as if the cookie's own host had just
-        # set it, so every storage rule applies again.
-        setter = _Setter(host, record.secure, "/", host is not None)
-        self._admit(record.name, morsel, setter, now, (record.expires,))
+        # set it, so every storage rule (IP hosts included) applies again.
+        setter = _Setter(host, bool(morsel.get("secure")), "/", host is not None)
+        expiry = (record.expires,) if record.saved_expiry else None
+        self._admit(record.name, morsel, setter, now, expiry)
 
     def _store(
         self,

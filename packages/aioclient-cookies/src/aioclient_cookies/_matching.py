@@ -2,16 +2,19 @@
 
 Implements RFC 6265 §5.1.3 (domain matching), §5.1.4 (paths and path matching)
 and the "secure protocol" test used by §5.4, plus the IP-literal detection the
-jar needs to refuse domain matching on addresses.
+jar needs to refuse domain matching on addresses, and the percent-encoded form
+(RFC 3986 §2.1, §6.2.2) in which cookie and request paths are compared.
 """
 
 import ipaddress
 import re
+import string
 
 from yarl import URL
 
 __all__ = [
     "Origin",
+    "canonical_path",
     "default_path",
     "domain_match",
     "is_ip_literal",
@@ -30,6 +33,21 @@ Origin = tuple[str, str, int | None]
 _NUMERIC_LABEL = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)", re.ASCII | re.IGNORECASE)
 
 _SECURE_SCHEMES = frozenset({"https", "wss"})
+
+# What a URL path holds unescaped: RFC 3986 §3.3 pchar (unreserved, sub-delims,
+# ":" and "@") and the "/" separator. This is also the set yarl leaves
+# unescaped in the paths of the URLs requests are made to.
+_UNRESERVED = string.ascii_letters + string.digits + "-._~"
+_SUB_DELIMS = "!$&'()*+,;="
+_PATH_CHARACTERS = _UNRESERVED + _SUB_DELIMS + ":@" + "/"
+# yarl decodes the escape of every such character but "/" (an escaped "/" is
+# data inside a segment) and "+" (a space to some servers); request paths come
+# from yarl, so cookie paths follow the same rule to compare equal.
+_DECODABLE = frozenset(_PATH_CHARACTERS) - {"/", "+"}
+# A "%" with or without its two hex digits, or one character a path escapes.
+_TO_CANONICAL = re.compile(
+    r"%(?:[0-9A-Fa-f]{2})?|[^" + re.escape(_PATH_CHARACTERS) + "]", re.ASCII
+)
 
 
 def is_ip_literal(host: str) -> bool:
@@ -93,6 +111,36 @@ def path_match(request_path: str, cookie_path: str) -> bool:
     if not request_path.startswith(cookie_path):
         return False
     return cookie_path.endswith("/") or request_path[len(cookie_path)] == "/"
+
+
+def _canonical_piece(match: "re.Match[str]") -> str:
+    piece = match[0]
+    if piece == "%":
+        return "%25"  # a "%" that starts no escape stands for itself
+    if piece[0] == "%":
+        decoded = chr(int(piece[1:], 16))
+        return decoded if decoded in _DECODABLE else piece.upper()
+    encoded = piece.encode("utf-8", "surrogatepass")
+    return "".join(f"%{byte:02X}" for byte in encoded)
+
+
+def canonical_path(path: str) -> str:
+    """Percent-encode *path* the way request URL paths are encoded.
+
+    Characters a URL path cannot hold are encoded as UTF-8 escapes, escape
+    digits are upper-cased and escapes of characters a path may hold are
+    decoded (RFC 3986 §6.2.2.1 and §6.2.2.2, which yarl applies to every
+    URL). A ``Path`` attribute such as ``/é``, ``/a b`` or ``/%c3%a9`` then
+    compares equal to the ``raw_path`` of the URLs it names. Dot segments are
+    left alone: RFC 6265 §5.1.4 compares paths as strings.
+
+    Args:
+        path: A cookie path, or the path of a request or response URL.
+
+    Returns:
+        The path in canonical percent-encoded form; unchanged if it already is.
+    """
+    return _TO_CANONICAL.sub(_canonical_piece, path)
 
 
 def default_path(uri_path: str) -> str:

@@ -24,6 +24,7 @@ __all__ = [
     "make_morsel",
     "parse_set_cookie",
     "response_cookies",
+    "stored_morsel",
     "wire_value",
 ]
 
@@ -56,6 +57,7 @@ _VALUE_ATTRIBUTES = {
 _FLAG_ATTRIBUTES = {"secure": "secure", "httponly": "httponly"}
 if Morsel().isReservedKey("partitioned"):  # Python 3.14+ knows the CHIPS flag.
     _FLAG_ATTRIBUTES["partitioned"] = "partitioned"
+_SCOPE_ATTRIBUTES = frozenset({"domain", "path"})
 
 
 class _SupportsSetState(Protocol):
@@ -148,9 +150,44 @@ def make_morsel(name: str, value: str, coded_value: str) -> "Morsel[str]":
     return morsel
 
 
+def stored_morsel(
+    name: str, morsel: "Morsel[Any]", domain: str, path: str
+) -> "Morsel[str]":
+    """Copy a validated cookie into the morsel the jar keeps.
+
+    The copy shares nothing with the caller's morsel: flags become ``True``,
+    other attributes their text (empty, oversized or unsafe ones are left
+    out), and the domain and path are the resolved scope.
+
+    Args:
+        name: The validated cookie name.
+        morsel: The cookie as received; its value and coded value are
+            already validated strings.
+        domain: The stored domain ("" for a shared cookie).
+        path: The stored path.
+
+    Returns:
+        A new morsel.
+    """
+    stored = make_morsel(name, morsel.value, morsel.coded_value)
+    for attr in morsel:
+        if attr in _SCOPE_ATTRIBUTES:
+            continue
+        if attr in _FLAG_ATTRIBUTES:
+            if morsel.get(attr):
+                stored[attr] = True
+        elif text := attribute_text(morsel, attr):
+            stored[attr] = text
+    stored["domain"] = domain
+    stored["path"] = path
+    return stored
+
+
 def _unquote(coded: str) -> str:
     # A value the server wrapped in double quotes is sent back as it came, but
     # its decoded form drops the quotes and the escapes SimpleCookie would add.
+    # A value with only an opening quote ('"x') is not a quoted string: it is
+    # its own decoded form, and goes back as received like any '"'-led value.
     if len(coded) < 2 or coded[0] != '"' or coded[-1] != '"':
         return coded
 
@@ -239,16 +276,19 @@ def wire_value(morsel: "Morsel[str]", quote: bool) -> str:
         quote: The jar's ``quote_cookie`` setting.
 
     Returns:
-        The raw value when *quote* is false; otherwise the value as the server
-        sent it if it came in double quotes, else quoted the way
-        ``SimpleCookie`` quotes values.
+        The raw value when *quote* is false; otherwise the coded value as
+        received if it starts with a double quote, else the value quoted the
+        way ``SimpleCookie`` quotes values.
     """
     value: str = morsel.value
     if not quote:
         return value
     coded: str = morsel.coded_value
-    if len(coded) >= 2 and coded[0] == '"' and coded[-1] == '"':
-        return coded  # the server quoted it; send it back untouched
+    if coded.startswith('"'):
+        # RFC 6265 §5.4 step 4 sends the cookie-value as it was received;
+        # re-quoting '"x' would send '"\\"x"' instead. A coded value made by
+        # SimpleCookie starts with '"' only when it is quoted, so it is kept.
+        return coded
     return _ENCODER.value_encode(value)[1]
 
 

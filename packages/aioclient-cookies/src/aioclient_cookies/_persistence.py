@@ -1,8 +1,11 @@
-"""Reading and writing the jar's data-only JSON file format.
+"""Reading and writing the jar's data-only JSON files.
 
-The format keeps what RFC 6265 §5.3 stores per cookie (name, value, domain,
-path, host-only flag, absolute expiry time, secure and http-only flags) plus
-the remaining attributes. It is plain JSON on purpose: loading a file never
+``save`` writes the layout of aiohttp 3.14's ``CookieJar.save``, so that jars
+move freely between the two libraries; ``load`` reads that layout and the
+versioned one earlier aioclient-cookies releases wrote. Either way a file
+keeps what RFC 6265 §5.3 stores per cookie (name, value, domain, path,
+host-only flag, absolute expiry time, secure and http-only flags) plus the
+remaining attributes. It is plain JSON on purpose: loading a file never
 executes code. Files are written privately (mode 0o600) and atomically.
 """
 
@@ -11,180 +14,175 @@ import json
 import math
 import os
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from http.cookies import Morsel
-from typing import Any
+from typing import Any, NamedTuple
+
+from ._parsing import make_morsel
 
 __all__ = [
-    "FORMAT_NAME",
-    "FORMAT_VERSION",
+    "LEGACY_FORMAT_NAME",
+    "LEGACY_FORMAT_VERSION",
     "CookieRecord",
+    "SavedCookie",
     "read_records",
-    "record_of",
-    "write_records",
+    "write_cookies",
 ]
 
-#: Marker stored in every file so foreign JSON is recognised as such.
-FORMAT_NAME = "aioclient-cookies"
-#: Bumped when the record layout changes incompatibly.
-FORMAT_VERSION = 1
+#: Marker of the layout earlier aioclient-cookies releases wrote.
+LEGACY_FORMAT_NAME = "aioclient-cookies"
+#: The only version of that layout there is.
+LEGACY_FORMAT_VERSION = 1
 
-# Attributes with a field of their own in a record.
-_RECORD_FIELDS = frozenset({"domain", "path", "secure", "httponly", "samesite"})
-_UNSUPPORTED = (
-    "unsupported cookie file format: {path!r} is not an aioclient-cookies JSON "
-    "file (pickled jars, as written by older aiohttp versions, are not supported)"
+# The Morsel attributes a file may carry (Python 3.14 adds "partitioned").
+_MORSEL_ATTRIBUTES = tuple(
+    attr
+    for attr in (
+        "expires",
+        "path",
+        "comment",
+        "domain",
+        "max-age",
+        "secure",
+        "httponly",
+        "version",
+        "samesite",
+        "partitioned",
+    )
+    if Morsel().isReservedKey(attr)
 )
+# Relative to the moment they were received: a file holds the absolute
+# expiry time instead, as aiohttp's does.
+_RELATIVE_EXPIRY = frozenset({"max-age", "expires"})
+_SCOPE = frozenset({"domain", "path"})
+_UNSUPPORTED = (
+    "unsupported cookie file format: {path!r} is not a JSON cookie file as "
+    "written by aiohttp 3.14 or aioclient-cookies (pickled jars, as written by "
+    "older aiohttp versions, are not supported)"
+)
+
+
+class SavedCookie(NamedTuple):
+    """One stored cookie, as the jar hands it over to be saved.
+
+    Attributes:
+        domain: The stored domain: the host for host-only cookies, "" if shared.
+        path: The stored path.
+        name: The cookie name.
+        morsel: The stored morsel.
+        host_only: The cookie's host-only flag.
+        expires: Absolute expiry (seconds since the epoch), ``None`` for a
+            session cookie.
+    """
+
+    domain: str
+    path: str
+    name: str
+    morsel: "Morsel[str]"
+    host_only: bool
+    expires: float | None
 
 
 @dataclass(frozen=True, slots=True)
 class CookieRecord:
-    """One persisted cookie, with field types already checked.
+    """One cookie read from a file, to be replayed through the storage rules.
+
+    A record describes the cookie as if its host had just set it again: the
+    jar checks it exactly like a cookie from a response.
 
     Attributes:
         name: The cookie name.
         value: The decoded value.
         coded_value: The value as sent on the wire.
-        domain: The domain, or the host for host-only cookies, "" if shared.
-        path: The cookie path.
-        host_only: Whether the cookie is bound to exactly ``domain``.
-        expires: Absolute expiry (seconds since the epoch) or ``None`` for a
+        host: The host that set the cookie, "" for a shared cookie.
+        domain: The ``Domain`` attribute to replay, "" for a host-only cookie.
+        path: The ``Path`` attribute ("" or a relative path means "/").
+        attributes: The other Morsel attributes (flags as booleans).
+        expires: Absolute expiry (seconds since the epoch), ``None`` for a
             session cookie.
-        secure: The Secure flag.
-        httponly: The HttpOnly flag.
-        samesite: The SameSite attribute, "" when absent.
-        attributes: Any other attributes, as strings or ``True`` for flags.
+        saved_expiry: ``False`` when the file held no absolute expiry time;
+            the ``max-age`` and ``expires`` attributes then decide, as for a
+            cookie just received.
     """
 
     name: str
     value: str
     coded_value: str
+    host: str
     domain: str
     path: str
-    host_only: bool
+    attributes: dict[str, str | bool]
     expires: float | None
-    secure: bool
-    httponly: bool
-    samesite: str
-    attributes: dict[str, str | bool] = field(default_factory=dict)
+    saved_expiry: bool
+
+    def to_morsel(self) -> "Morsel[str]":
+        """Build the morsel the jar is to check and store.
+
+        Returns:
+            A new morsel with the record's value and attributes.
+        """
+        morsel = make_morsel(self.name, self.value, self.coded_value)
+        for attr, attr_value in self.attributes.items():
+            morsel[attr] = attr_value
+        morsel["domain"] = self.domain
+        morsel["path"] = self.path
+        return morsel
 
 
-def record_of(
-    key: tuple[str, str, str],
-    morsel: "Morsel[str]",
-    host_only: bool,
-    expires: float | None,
-) -> CookieRecord:
-    """Describe a stored cookie as a record.
+def _group_key(document: dict[str, dict[str, Any]], cookie: SavedCookie) -> str:
+    # aiohttp keys a cookie by "<domain>|<path without trailing slashes>",
+    # which merges /foo and /foo/; the jar keeps them apart (RFC 6265
+    # §5.1.4), so a clash puts the second under its full path. Such a key
+    # always ends with "/", so it cannot clash with a trimmed one.
+    key = f"{cookie.domain}|{cookie.path.rstrip('/')}"
+    if cookie.name in document.get(key, ()):
+        key = f"{cookie.domain}|{cookie.path}"
+    return key
 
-    Args:
-        key: The cookie's ``(domain, path, name)``.
-        morsel: The stored morsel.
-        host_only: The cookie's host-only flag.
-        expires: Its absolute expiry time, ``None`` for a session cookie.
 
-    Returns:
-        The record to save.
-    """
-    domain, path, name = key
-    attributes: dict[str, str | bool] = {
-        attr: attr_value
-        for attr, attr_value in morsel.items()
-        if attr not in _RECORD_FIELDS
-        and isinstance(attr_value, str | bool)
-        and attr_value != ""
+def _entry_of(cookie: SavedCookie) -> dict[str, Any]:
+    morsel = cookie.morsel
+    entry: dict[str, Any] = {
+        "key": cookie.name,
+        "value": morsel.value,
+        "coded_value": morsel.coded_value,
     }
-    samesite = morsel.get("samesite", "")
-    return CookieRecord(
-        name=name,
-        value=morsel.value,
-        coded_value=morsel.coded_value,
-        domain=domain,
-        path=path,
-        host_only=host_only,
-        expires=expires,
-        secure=bool(morsel.get("secure")),
-        httponly=bool(morsel.get("httponly")),
-        samesite=samesite if isinstance(samesite, str) else "",
-        attributes=attributes,
-    )
+    for attr in _MORSEL_ATTRIBUTES:
+        attr_value = morsel.get(attr)
+        if attr not in _RELATIVE_EXPIRY and attr_value:
+            entry[attr] = attr_value
+    # Without the flag aiohttp reloads the cookie as a domain cookie, which
+    # would reach every subdomain (RFC 6265 §5.3 step 6).
+    if cookie.host_only:
+        entry["host_only"] = True
+    if cookie.expires is not None:
+        entry["expires_timestamp"] = cookie.expires
+    return entry
 
 
-def _record_to_json(record: CookieRecord) -> dict[str, Any]:
-    return {
-        "name": record.name,
-        "value": record.value,
-        "coded_value": record.coded_value,
-        "domain": record.domain,
-        "path": record.path,
-        "host_only": record.host_only,
-        "expires": record.expires,
-        "secure": record.secure,
-        "httponly": record.httponly,
-        "samesite": record.samesite,
-        "attributes": record.attributes,
-    }
-
-
-def _record_from_json(item: object) -> CookieRecord | None:
-    # A hand-edited or corrupted entry is skipped instead of failing the load.
-    if not isinstance(item, dict):
-        return None
-    strings = ("name", "value", "coded_value", "domain", "path")
-    if not all(isinstance(item.get(key), str) for key in strings):
-        return None
-    flags = ("host_only", "secure", "httponly")
-    if not all(isinstance(item.get(key, False), bool) for key in flags):
-        return None
-    expires = item.get("expires")
-    if expires is not None:
-        if isinstance(expires, bool) or not isinstance(expires, int | float):
-            return None
-        if not math.isfinite(expires):
-            return None
-    samesite = item.get("samesite", "")
-    raw_attributes = item.get("attributes", {})
-    if not isinstance(samesite, str) or not isinstance(raw_attributes, dict):
-        return None
-    attributes = {
-        key: value
-        for key, value in raw_attributes.items()
-        if isinstance(key, str) and isinstance(value, str | bool)
-    }
-    return CookieRecord(
-        name=item["name"],
-        value=item["value"],
-        coded_value=item["coded_value"],
-        domain=item["domain"],
-        path=item["path"],
-        host_only=item.get("host_only", False),
-        expires=None if expires is None else float(expires),
-        secure=item.get("secure", False),
-        httponly=item.get("httponly", False),
-        samesite=samesite,
-        attributes=attributes,
-    )
-
-
-def write_records(
-    file_path: "str | os.PathLike[str]", records: list[CookieRecord]
+def write_cookies(
+    file_path: "str | os.PathLike[str]", cookies: Iterable[SavedCookie]
 ) -> None:
-    """Write *records* to *file_path* as private, atomically replaced JSON.
+    """Write *cookies* to *file_path* as private, atomically replaced JSON.
+
+    The layout is aiohttp 3.14's: an object keyed by ``"<domain>|<path>"``
+    whose values map each cookie name to its value, coded value, non-empty
+    attributes, ``host_only`` flag and absolute ``expires_timestamp``.
 
     Args:
         file_path: Destination file.
-        records: The cookies to save.
+        cookies: The cookies to save.
 
     Raises:
         OSError: If the file cannot be written.
     """
     path = os.fspath(file_path)
-    document = {
-        "format": FORMAT_NAME,
-        "version": FORMAT_VERSION,
-        "cookies": [_record_to_json(record) for record in records],
-    }
-    data = json.dumps(document, ensure_ascii=True, indent=1).encode("ascii")
+    document: dict[str, dict[str, Any]] = {}
+    for cookie in cookies:
+        key = _group_key(document, cookie)
+        document.setdefault(key, {})[cookie.name] = _entry_of(cookie)
+    data = json.dumps(document, ensure_ascii=True, indent=2).encode("ascii")
     # A temporary file next to the target keeps os.replace atomic; O_EXCL
     # with mode 0o600 means the cookies are never readable by other users,
     # not even for a moment.
@@ -204,18 +202,138 @@ def write_records(
     os.chmod(path, 0o600)
 
 
+def _timestamp(raw: object) -> float | None:
+    # JSON numbers may be booleans in Python, infinite or too large for a float.
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    try:
+        when = float(raw)
+    except OverflowError:
+        return None
+    return when if math.isfinite(when) else None
+
+
+def _attributes(item: dict[str, Any], *, relative: bool) -> dict[str, str | bool]:
+    # Only attributes a Morsel knows; "domain" and "path" travel apart.
+    return {
+        attr: item[attr]
+        for attr in _MORSEL_ATTRIBUTES
+        if attr not in _SCOPE
+        and (relative or attr not in _RELATIVE_EXPIRY)
+        and isinstance(item.get(attr), str | bool)
+    }
+
+
+def _aiohttp_record(host: str, name: str, item: object) -> CookieRecord | None:
+    # A hand-edited or corrupted entry is skipped instead of failing the load.
+    if not isinstance(item, dict):
+        return None
+    texts = [item.get(key, "") for key in ("value", "coded_value", "domain", "path")]
+    if "value" not in item or "coded_value" not in item:
+        return None
+    if not all(isinstance(text, str) for text in texts):
+        return None
+    value, coded_value, domain, path = texts
+    host_only = item.get("host_only", False)
+    if not isinstance(host_only, bool):
+        return None
+    expires = item.get("expires_timestamp")
+    if expires is not None and (expires := _timestamp(expires)) is None:
+        return None
+    return CookieRecord(
+        name=name,
+        value=value,
+        coded_value=coded_value,
+        host=host,
+        # As in aiohttp: a cookie without the flag is a domain cookie when the
+        # file names a domain for it (files of aiohttp 3.13 had no flag), and
+        # host-only otherwise.
+        domain="" if host_only else domain,
+        path=path,
+        # Without an absolute time, relative attributes count from now (as
+        # aiohttp does with files written before it saved that time).
+        attributes=_attributes(item, relative="expires_timestamp" not in item),
+        expires=expires,
+        saved_expiry="expires_timestamp" in item,
+    )
+
+
+def _aiohttp_records(document: dict[str, Any]) -> list[CookieRecord] | None:
+    records: list[CookieRecord] = []
+    for key, group in document.items():
+        host, bar, _ = key.partition("|")
+        if not bar or not isinstance(group, dict):
+            return None  # not aiohttp's layout at all
+        for name, item in group.items():
+            if (record := _aiohttp_record(host, name, item)) is not None:
+                records.append(record)
+    return records
+
+
+def _legacy_record(item: object) -> CookieRecord | None:
+    # A hand-edited or corrupted entry is skipped instead of failing the load.
+    if not isinstance(item, dict):
+        return None
+    strings = ("name", "value", "coded_value", "domain", "path")
+    if not all(isinstance(item.get(key), str) for key in strings):
+        return None
+    flags = ("host_only", "secure", "httponly")
+    if not all(isinstance(item.get(key, False), bool) for key in flags):
+        return None
+    expires = item.get("expires")
+    if expires is not None and (expires := _timestamp(expires)) is None:
+        return None
+    samesite = item.get("samesite", "")
+    extra = item.get("attributes", {})
+    if not isinstance(samesite, str) or not isinstance(extra, dict):
+        return None
+    attributes = _attributes(extra, relative=False)
+    attributes.update(
+        secure=item.get("secure", False),
+        httponly=item.get("httponly", False),
+        samesite=samesite,
+    )
+    return CookieRecord(
+        name=item["name"],
+        value=item["value"],
+        coded_value=item["coded_value"],
+        host=item["domain"],
+        domain="" if item.get("host_only", False) else item["domain"],
+        path=item["path"],
+        attributes=attributes,
+        expires=expires,
+        saved_expiry=True,
+    )
+
+
+def _legacy_records(document: dict[str, Any], path: str) -> list[CookieRecord]:
+    if document["format"] != LEGACY_FORMAT_NAME:
+        raise ValueError(_UNSUPPORTED.format(path=path))
+    version = document.get("version")
+    if version != LEGACY_FORMAT_VERSION or isinstance(version, bool):
+        raise ValueError(
+            f"unsupported cookie file version {version!r} in {path!r}; "
+            f"this release reads version {LEGACY_FORMAT_VERSION}"
+        )
+    items = document.get("cookies")
+    if not isinstance(items, list):
+        raise ValueError(_UNSUPPORTED.format(path=path))
+    return [record for item in items if (record := _legacy_record(item)) is not None]
+
+
 def read_records(file_path: "str | os.PathLike[str]") -> list[CookieRecord]:
-    """Read a cookie file written by :func:`write_records`.
+    """Read a cookie file written by aiohttp 3.14 or by aioclient-cookies.
 
     Args:
         file_path: The file to read.
 
     Returns:
-        The well-formed records; malformed entries are left out.
+        The well-formed records; malformed entries are left out. An empty
+        JSON object gives no records.
 
     Raises:
-        ValueError: If the file is not an aioclient-cookies JSON document (for
-            example an aiohttp pickle) or has an unknown version.
+        ValueError: If the file is in neither layout (for example an aiohttp
+            pickle) or has an unknown version.
         OSError: If the file cannot be read.
     """
     path = os.fspath(file_path)
@@ -225,15 +343,12 @@ def read_records(file_path: "str | os.PathLike[str]") -> list[CookieRecord]:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ValueError(_UNSUPPORTED.format(path=path)) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+    if not isinstance(document, dict):
         raise ValueError(_UNSUPPORTED.format(path=path))
-    version = document.get("version")
-    if version != FORMAT_VERSION or isinstance(version, bool):
-        raise ValueError(
-            f"unsupported cookie file version {version!r} in {path!r}; "
-            f"this release reads version {FORMAT_VERSION}"
-        )
-    items = document.get("cookies")
-    if not isinstance(items, list):
+    # aiohttp's keys all hold a "|", so "format" marks the older layout.
+    if "format" in document:
+        return _legacy_records(document, path)
+    records = _aiohttp_records(document)
+    if records is None:
         raise ValueError(_UNSUPPORTED.format(path=path))
-    return [record for item in items if (record := _record_from_json(item)) is not None]
+    return records
