@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import io
 import json
 import threading
@@ -120,6 +121,55 @@ def test_registry_order_and_errors() -> None:
     with pytest.raises(ValueError, match="Unsupported order"):
         registry.register(ThingPayload, Thing, order="bogus")  # type: ignore[arg-type]
     assert Order.try_last == "try_last"
+
+
+def test_registry_accepts_any_iterable_of_types() -> None:
+    """aiohttp takes a class or any iterable of classes, in every order."""
+
+    class Thing:
+        pass
+
+    class SubThing(Thing):
+        pass
+
+    class Other:
+        pass
+
+    class Color(enum.Enum):  # a class that is itself iterable: still one type
+        RED = 1
+
+    class ThingPayload(BytesPayload):
+        def __init__(self, value: Any, *args: Any, **kwargs: Any) -> None:
+            super().__init__(b"thing", *args, **kwargs)
+
+    for order in Order:
+        registry = PayloadRegistry()
+        registry.register(ThingPayload, [Thing, Other], order=order)
+        registry.register(ThingPayload, (t for t in [Color]), order=order)
+        for value in (Thing(), SubThing(), Other(), Color.RED):
+            assert type(registry.get(value)) is ThingPayload, (order, value)
+        enum_only = PayloadRegistry()
+        enum_only.register(ThingPayload, Color, order=order)
+        assert type(enum_only.get(Color.RED)) is ThingPayload
+    with pytest.raises(ValueError, match="Unsupported order"):
+        PayloadRegistry().register(ThingPayload, [Thing], order="normal")  # type: ignore[arg-type]
+
+
+def test_register_payload_and_decorator_accept_a_list() -> None:
+    class Listed:
+        pass
+
+    class AlsoListed:
+        pass
+
+    @forms.payload_type([Listed])
+    class ListedPayload(BytesPayload):
+        def __init__(self, value: Any, *args: Any, **kwargs: Any) -> None:
+            super().__init__(b"listed", *args, **kwargs)
+
+    forms.register_payload(ListedPayload, {AlsoListed})
+    assert type(get_payload(Listed())) is ListedPayload
+    assert type(get_payload(AlsoListed())) is ListedPayload
 
 
 def test_payload_type_decorator_registers_globally() -> None:

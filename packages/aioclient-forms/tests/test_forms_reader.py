@@ -495,4 +495,8 @@ async def test_read_returns_a_new_bytearray_as_in_aiohttp() -> None:
     part = await reader.next()
     assert isinstance(part, BodyPartReader)
     assert type(await part.read(decode=True)) is bytearray
-    assert await part.read() == bytearray()  # at its end: empty, still a bytearray
+    ended = await part.read()  # at its end: b"", as aiohttp returns
+    assert ended == b""
+    assert type(ended) is bytes
+    assert type(await part.read(decode=True)) is bytes
+    assert await part.next() is None

@@ -37,11 +37,36 @@ async def test_streamer_warns_and_produces_a_payload() -> None:
     assert payload.content_type == "application/octet-stream"
     assert payload.size is None
     assert await body_of(payload) == b"ababab"
-    assert payload.consumed
-    with pytest.raises(RuntimeError, match="cannot be replayed"):
-        await body_of(payload)
     with pytest.raises(TypeError, match="Unable to decode"):
         payload.decode()
+
+
+async def test_streamer_body_is_produced_again_for_every_write() -> None:
+    """Each write calls the producer anew (as aiohttp), so a 307/308 can resend."""
+    calls: list[bytes] = []
+    with pytest.warns(DeprecationWarning, match="@streamer is deprecated"):
+
+        @streamer
+        async def produce(writer: PayloadWriter, tag: bytes = b"bare") -> None:
+            calls.append(tag)
+            await writer.write(tag + b"-" + str(len(calls)).encode())
+
+    bound = get_payload(produce(b"bound"))  # StreamWrapperPayload
+    assert await body_of(bound) == b"bound-1"
+    assert not bound.consumed
+    assert await body_of(bound) == b"bound-2"
+    assert not bound.consumed
+    bare = get_payload(produce)  # StreamPayload: the decorated object itself
+    assert await body_of(bare) == b"bare-3"
+    assert await body_of(bare) == b"bare-4"
+    assert not bare.consumed
+    assert calls == [b"bound", b"bound", b"bare", b"bare"]
+    writer = MultipartWriter(boundary="s")
+    writer.append(produce(b"part"))
+    first, second = await body_of(writer), await body_of(writer)
+    assert b"\r\n\r\npart-5\r\n--s--\r\n" in first
+    assert b"\r\n\r\npart-6\r\n--s--\r\n" in second
+    assert not writer.consumed
 
 
 async def test_uncalled_streamer_object_is_a_payload_too() -> None:

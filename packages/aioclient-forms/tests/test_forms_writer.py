@@ -96,7 +96,7 @@ def test_container_behaviour() -> None:
     assert len(writer) == 1
     payload, encoding, te = next(iter(writer))
     assert isinstance(payload, StringPayload)
-    assert (encoding, te) == (None, None)
+    assert (encoding, te) == ("", "")  # no such headers: "" as in aiohttp
 
 
 def test_append_rules() -> None:
@@ -144,6 +144,49 @@ def test_identity_and_binary_encodings_are_plain() -> None:
     _, encoding, te = next(iter(writer))
     assert (encoding, te) == (None, None)
     assert writer.size is not None
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({}, ("", "")),
+        ({"Content-Encoding": "GZIP"}, ("gzip", "")),
+        ({"Content-Encoding": "deflate"}, ("deflate", "")),
+        ({"Content-Encoding": "identity"}, (None, "")),
+        ({"Content-Transfer-Encoding": "base64"}, ("", "base64")),
+        ({"Content-Transfer-Encoding": "quoted-printable"}, ("", "quoted-printable")),
+        ({"Content-Transfer-Encoding": "binary"}, ("", None)),
+        ({"Content-Encoding": ""}, ("", "")),
+    ],
+)
+def test_iteration_yields_aiohttps_encoding_values(
+    headers: dict[str, str], expected: tuple[str | None, str | None]
+) -> None:
+    writer = make_writer()
+    part = writer.append(b"x", headers)
+    assert list(writer) == [(part, *expected)]
+    form = make_writer("form-data")
+    form_part = form.append(b"x")
+    assert list(form) == [(form_part, None, None)]
+
+
+@pytest.mark.parametrize(
+    ("header", "encode"),
+    [
+        ("base64", base64.b64encode),
+        ("quoted-printable", binascii.b2a_qp),
+    ],
+)
+async def test_transfer_encoding_alone_is_not_compressed(
+    header: str, encode: Any
+) -> None:
+    """An absent Content-Encoding ("") must not start a compressor."""
+    data = b"plain \x00\xff data = " * 50
+    writer = make_writer(boundary="te")
+    writer.append(data, {"Content-Transfer-Encoding": header})
+    expected = encode(data)
+    assert b"\r\n\r\n" + expected + b"\r\n--te--\r\n" in await body_of(writer)
+    assert await writer.as_bytes() == await body_of(writer)
 
 
 def test_form_data_parts_get_a_default_name_and_no_length() -> None:

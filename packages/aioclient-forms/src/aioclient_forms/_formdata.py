@@ -186,6 +186,14 @@ class FormData:
         return BytesPayload(body, content_type=content_type)
 
     def _gen_form_data(self) -> MultipartWriter:
+        for options, _, value in self._fields:
+            # Checked before any part is built, and raised as the file payloads
+            # raise it rather than as the TypeError below: a file is a value
+            # that can be sent, just not once closed.
+            if isinstance(value, io.IOBase) and value.closed:
+                raise ValueError(
+                    f"I/O operation on closed file (field {options['name']!r})"
+                )
         for options, headers, value in self._fields:
             try:
                 if CONTENT_TYPE in headers:
@@ -217,6 +225,12 @@ class FormData:
 
         Multipart fields are moved into the writer, so calling again returns the
         same writer with the same parts.
+
+        Raises:
+            TypeError: No payload class handles a field's value.
+            ValueError: A field's file is closed. (A file closed after the
+                first call, as a sent request closes it, makes the writer's
+                ``size`` raise it.)
         """
         if self._is_multipart:
             return self._gen_form_data()

@@ -107,19 +107,21 @@ class BodyPartReader:
     def __aiter__(self) -> BodyPartReader:
         return self
 
-    async def __anext__(self) -> bytearray:
+    async def __anext__(self) -> bytes | bytearray:
         part = await self.next()
         if part is None:
             raise StopAsyncIteration
         return part
 
-    async def next(self) -> bytearray | None:
+    async def next(self) -> bytes | bytearray | None:
         """Return the rest of the part (see :meth:`read`), or ``None`` at its end."""
         item = await self.read()
         return item or None
 
-    async def read(self, *, decode: bool = False) -> bytearray:
+    async def read(self, *, decode: bool = False) -> bytes | bytearray:
         """Read the rest of the part, into a new ``bytearray`` (as aiohttp).
+
+        Once the part was read to its end, the result is ``b""`` (as aiohttp).
 
         Args:
             decode: Undo Content-Transfer-Encoding and Content-Encoding.
@@ -128,9 +130,9 @@ class BodyPartReader:
             Exception: ``max_size_error_cls(client_max_size)`` when the part is
                 larger than ``client_max_size``.
         """
-        data = bytearray()
         if self._at_eof:
-            return data
+            return b""
+        data = bytearray()
         while not self.at_eof():
             data += await self.read_chunk(self.chunk_size)
             if len(data) > self._client_max_size:

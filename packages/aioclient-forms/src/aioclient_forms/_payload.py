@@ -8,6 +8,7 @@ streamed ones in ``_payload_stream``.
 
 from __future__ import annotations
 
+import builtins
 import enum
 import json
 import mimetypes
@@ -122,20 +123,28 @@ class PayloadRegistry:
     def register(
         self, factory: _Factory, type: Any, *, order: Order = Order.normal
     ) -> None:
-        """Register ``factory`` for ``type`` (a class or a tuple of classes).
+        """Register ``factory`` for ``type``: a class, or any iterable of classes.
 
         Raises:
             ValueError: ``order`` is not an :class:`Order` member.
         """
+        # isinstance() takes a class or a tuple, so a list or set of classes
+        # (which aiohttp accepts) is stored as a tuple; a class whose metaclass
+        # is iterable (an Enum) still counts as one class.
+        types: Any = type
+        if not isinstance(type, builtins.type) and isinstance(type, Iterable):
+            types = tuple(type)
         if order is Order.try_first:
-            self._first.append((factory, type))
+            self._first.append((factory, types))
         elif order is Order.normal:
-            self._normal.append((factory, type))
-            for each in type if isinstance(type, tuple) else (type,):
+            self._normal.append((factory, types))
+            for each in types if isinstance(types, tuple) else (types,):
                 self._exact[each] = factory
         elif order is Order.try_last:
-            self._last.append((factory, type))
+            self._last.append((factory, types))
         else:
+            # Compared by identity: Order is a str enum, and aiohttp refuses a
+            # plain "normal" string too.
             raise ValueError(f"Unsupported order {order!r}")
 
 
@@ -155,12 +164,18 @@ def get_payload(data: Any, *args: Any, **kwargs: Any) -> Payload:
 def register_payload(
     factory: _Factory, type: Any, *, order: Order = Order.normal
 ) -> None:
-    """Register a payload class for ``type`` in :data:`PAYLOAD_REGISTRY`."""
+    """Register a payload class in :data:`PAYLOAD_REGISTRY`.
+
+    ``type`` is a class or any iterable of classes (see
+    :meth:`PayloadRegistry.register`).
+    """
     PAYLOAD_REGISTRY.register(factory, type, order=order)
 
 
 class payload_type:
     """Class decorator registering a payload class for ``type``.
+
+    ``type`` is a class or any iterable of classes.
 
     Example: ``@payload_type(MyData)`` above ``class MyPayload(Payload)``.
     """

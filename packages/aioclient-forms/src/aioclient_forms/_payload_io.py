@@ -12,11 +12,12 @@ Seekable files remember their start offset so that a body can be sent again
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import io
 import os
 import stat
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Callable
 from typing import IO, Any, TextIO
 
 from ._helpers import (
@@ -54,6 +55,9 @@ class IOBasePayload(Payload):
     ``Content-Disposition: <disposition>; filename="..."`` header is added. The
     file is not closed by :meth:`write` (so the body can be re-sent from the
     remembered start offset); call :meth:`close` when done with it.
+
+    Raises:
+        ValueError: ``value`` is a closed file.
     """
 
     _start_position: int | None = None
@@ -68,12 +72,22 @@ class IOBasePayload(Payload):
         if "filename" not in kwargs:
             kwargs["filename"] = guess_filename(value)
         super().__init__(value, *args, **kwargs)
+        self._check_open()
         if (
             self._filename is not None
             and disposition is not None
             and CONTENT_DISPOSITION not in self.headers
         ):
             self.set_content_disposition(disposition, filename=self._filename)
+
+    def _check_open(self) -> None:
+        """Refuse a closed file while the request is built, before any byte is sent.
+
+        (Otherwise the first read fails only once a connection is open.)
+        """
+        if getattr(self._value, "closed", False) is True:
+            name = f" {self._filename!r}" if self._filename else ""
+            raise ValueError(f"I/O operation on closed file{name}")
 
     def _rewind(self) -> None:
         """Remember the start offset on first use; seek back to it afterwards."""
@@ -88,7 +102,12 @@ class IOBasePayload(Payload):
 
     @property
     def size(self) -> int | None:
-        """Bytes from the start offset to the end of the file (needs a descriptor)."""
+        """Bytes from the start offset to the end of the file (needs a descriptor).
+
+        Raises:
+            ValueError: The file was closed (a body cannot be sent from it).
+        """
+        self._check_open()
         try:
             if self._start_position is None:
                 self._start_position = self._value.tell()
@@ -100,9 +119,22 @@ class IOBasePayload(Payload):
         data = self._value.read(limit)
         return data if isinstance(data, bytes) else bytes(data)
 
-    def _first_chunk(self, limit: int) -> bytes:
-        self._rewind()
-        return self._read_chunk(limit)
+    def _slice_reader(self) -> Callable[[int], bytes | None]:
+        """Return the reader for one pass over the file, run in the executor.
+
+        Its first call rewinds to the start offset; each call returns up to
+        ``limit`` bytes, and ``None`` at the end of the file.
+        """
+        started = False
+
+        def read(limit: int) -> bytes | None:
+            nonlocal started
+            if not started:
+                started = True
+                self._rewind()
+            return self._read_chunk(limit) or None
+
+        return read
 
     async def write(self, writer: PayloadWriter) -> None:
         """Stream the file to ``writer`` from its start offset."""
@@ -114,7 +146,7 @@ class IOBasePayload(Payload):
         """Stream at most ``content_length`` bytes of the file to ``writer``."""
         loop = asyncio.get_running_loop()
         remaining = content_length
-        read = self._first_chunk
+        read = self._slice_reader()
         while remaining is None or remaining > 0:
             limit = (
                 FILE_CHUNK_SIZE
@@ -122,9 +154,10 @@ class IOBasePayload(Payload):
                 else min(FILE_CHUNK_SIZE, remaining)
             )
             chunk = await loop.run_in_executor(None, read, limit)
-            read = self._read_chunk
-            if not chunk:
+            if chunk is None:
                 return
+            if not chunk:
+                continue
             if remaining is not None:
                 chunk = chunk[:remaining]
                 remaining -= len(chunk)
@@ -172,7 +205,12 @@ class TextIOPayload(IOBasePayload):
     """A body read from a text file object and encoded on the fly.
 
     The encoding is ``encoding``, else the charset of ``content_type``, else UTF-8;
-    the default Content-Type is ``text/plain; charset=<encoding>``.
+    the default Content-Type is ``text/plain; charset=<encoding>``. A codec that
+    starts its output with a byte order mark (``utf-16``, ``utf-32``,
+    ``utf-8-sig``) writes it once, at the start of the body.
+
+    Raises:
+        ValueError: ``value`` is a closed file.
     """
 
     def __init__(
@@ -194,10 +232,51 @@ class TextIOPayload(IOBasePayload):
         super().__init__(
             value, *args, content_type=content_type, encoding=encoding, **kwargs
         )
+        self._sized_by_file = _encodes_as_stored(
+            getattr(value, "encoding", None), encoding
+        )
 
-    def _read_chunk(self, limit: int) -> bytes:
-        text: str = self._value.read(limit)
-        return text.encode(self._encoding or "utf-8")
+    @property
+    def size(self) -> int | None:
+        """The file's bytes after the start offset, or ``None`` when unknown.
+
+        The size on disk is the body's length only when the text is encoded
+        with the file's own codec and that codec adds no byte order mark;
+        otherwise it is ``None`` and the body is sent chunked.
+
+        Raises:
+            ValueError: The file was closed (a body cannot be sent from it).
+        """
+        if not self._sized_by_file:
+            self._check_open()
+            return None
+        return super().size
+
+    def _slice_reader(self) -> Callable[[int], bytes | None]:
+        """Return the reader for one pass: ``limit`` characters per call, encoded.
+
+        One incremental encoder per pass writes a byte order mark once; the
+        end of the file is an empty *read* (an encoded empty string can be a
+        byte order mark, so an empty encoded slice cannot mark it).
+        """
+        encoder = codecs.getincrementalencoder(self._encoding or "utf-8")()
+        started = finished = False
+
+        def read(limit: int) -> bytes | None:
+            nonlocal started, finished
+            if finished:
+                return None
+            if not started:
+                started = True
+                self._rewind()
+            text: str = self._value.read(limit)
+            if text:
+                return encoder.encode(text)
+            finished = True
+            # An empty file still gets the byte order mark, as as_bytes() does.
+            return encoder.encode("", final=True)
+
+        return read
 
     def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
         """Read the whole text file (blocking; avoid inside the event loop)."""
@@ -215,6 +294,22 @@ class TextIOPayload(IOBasePayload):
             return text.encode(actual, errors)
 
         return await asyncio.get_running_loop().run_in_executor(None, read_and_encode)
+
+
+def _encodes_as_stored(file_encoding: object, encoding: str) -> bool:
+    """Whether encoding a text file's contents gives back its bytes on disk.
+
+    True when the payload's codec is the file's own and writes no byte order
+    mark: a codec that does (``"".encode("utf-16")`` is not empty) adds one
+    the file does not hold after its start offset.
+    """
+    if not isinstance(file_encoding, str):
+        return False
+    try:
+        same = codecs.lookup(file_encoding).name == codecs.lookup(encoding).name
+        return same and not codecs.getincrementalencoder(encoding)().encode("")
+    except LookupError:
+        return False
 
 
 class BytesIOPayload(IOBasePayload):

@@ -35,7 +35,8 @@ class streamer:
     """Deprecated decorator turning ``async def f(writer, ...)`` into a body source.
 
     Calling the decorated object with arguments returns a value that
-    :func:`get_payload` wraps; writing it awaits ``f(writer, *args, **kwargs)``.
+    :func:`get_payload` wraps; each write of that payload awaits
+    ``f(writer, *args, **kwargs)`` again, so the body can be re-sent.
 
     Warns:
         DeprecationWarning: At decoration time; use an async generator instead.
@@ -56,19 +57,15 @@ class streamer:
 
 @payload_type(_StreamWrapper)
 class StreamWrapperPayload(Payload):
-    """Payload for a bound ``@streamer`` producer; it can be written once."""
+    """Payload for a bound ``@streamer`` producer.
+
+    Every :meth:`write` calls the producer anew, so the body can be sent
+    again (after a 307/308 redirect, RFC 9110 section 15.4.8) and the payload
+    is never :attr:`consumed`, as in aiohttp.
+    """
 
     async def write(self, writer: PayloadWriter) -> None:
-        """Run the producer against ``writer``.
-
-        Raises:
-            RuntimeError: The producer already ran.
-        """
-        if self._consumed:
-            raise RuntimeError(
-                "The streamer body was already written and cannot be replayed"
-            )
-        self._consumed = True
+        """Run the producer against ``writer`` (once per call)."""
         await self._value(writer)
 
     def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:

@@ -73,7 +73,7 @@ class _EncodingWriter:
     ) -> None:
         self._writer = writer
         self._compress: Any = None
-        if encoding is not None:
+        if encoding:  # "" and None both mean no Content-Encoding
             # gzip framing, or raw deflate as aiohttp emits for multipart parts.
             wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else -zlib.MAX_WBITS
             self._compress = zlib.compressobj(wbits=wbits)
@@ -223,17 +223,20 @@ class MultipartWriter(Payload):
                 )
             self._parts.append((payload, None, None))
             return payload
+        # The (payload, encoding, te_encoding) triples are visible through
+        # iteration; their values follow aiohttp's: "" when the header is
+        # absent, None for "identity" / "binary" (and for form-data parts).
         encoding: str | None = payload.headers.get(CONTENT_ENCODING, "").lower()
         if encoding and encoding not in ("deflate", "gzip", "identity"):
             raise RuntimeError(f"unknown content encoding: {encoding}")
-        if encoding in ("identity", ""):
+        if encoding == "identity":
             encoding = None
         te_encoding: str | None = payload.headers.get(
             CONTENT_TRANSFER_ENCODING, ""
         ).lower()
         if te_encoding not in ("", "base64", "quoted-printable", "binary"):
             raise RuntimeError(f"unknown content transfer encoding: {te_encoding}")
-        if te_encoding in ("binary", ""):
+        if te_encoding == "binary":
             te_encoding = None
         size = payload.size
         if size is not None and not (encoding or te_encoding):
