@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from typing import Any
+
 from _servers import echo_app, headers_of, serve_app
 from aiohttp import web
 
 import aioclient
+import aioclient.payload
 
 
 def tagging(tag: str, log: list[str]) -> aioclient.ClientMiddlewareType:
@@ -95,3 +100,31 @@ async def test_middlewares_run_for_every_redirect_hop() -> None:
         assert resp.url.path == "/end"
         await resp.read()
     assert log == ["m in", "m out", "m in", "m out"]
+
+
+async def test_a_middleware_may_assign_the_body(tmp_path: Path) -> None:
+    # Direct assignment (deprecated in aiohttp, still working there) frames the
+    # new body as update_body() does; a replaced file body gets closed.
+    path = tmp_path / "old.bin"
+    path.write_bytes(b"old file body")
+    replaced: list[Any] = []
+
+    async def swap(
+        request: aioclient.ClientRequest, handler: aioclient.ClientHandlerType
+    ) -> aioclient.ClientResponse:
+        replaced.append(request.body)
+        request.body = b"a longer replacement body"
+        return await handler(request)
+
+    with path.open("rb") as file:
+        async with (
+            serve_app(echo_app()) as base,
+            aioclient.ClientSession(middlewares=(swap,)) as session,
+            session.post(base, data=file) as resp,
+        ):
+            echo = await resp.json()
+        await asyncio.sleep(0)  # the background close of the old body
+        assert file.closed
+    assert echo["body"] == "a longer replacement body"
+    assert headers_of(echo, "Content-Length") == ["25"]
+    assert isinstance(replaced[0], aioclient.payload.Payload)

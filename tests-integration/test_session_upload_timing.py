@@ -134,3 +134,52 @@ async def test_a_body_released_before_it_arrived_reads_as_connection_closed() ->
             await resp.read()
         assert not isinstance(caught.value, aioclient.ClientPayloadError)
         assert str(caught.value) == "Connection closed"
+
+
+async def test_upload_complete_and_output_size_follow_a_streamed_body() -> None:
+    """The answer's head arrives first; the body is still being sent after it."""
+    received: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
+        head = await read_head(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n")
+        await writer.drain()
+        raw = b""
+        while not raw.endswith(b"0\r\n\r\n"):
+            raw += await reader.read(65536)
+        received.append(head + raw)
+        writer.write(b"ok")
+        await writer.drain()
+
+    sent: list[int] = []
+    async with (
+        RawServer(handler) as server,
+        aioclient.ClientSession() as session,
+        session.post(server.url, data=_slow_body(4, 0.1, sent)) as resp,
+    ):
+        assert not resp.upload_complete.done()
+        early = resp.output_size
+        await asyncio.wait_for(resp.upload_complete, 5)
+        assert sent == [0, 1, 2, 3]
+        assert await resp.read() == b"ok"
+        # Head, chunk framing and blocks: every byte the server read.
+        assert resp.output_size == len(received[0]) > early > 0
+
+
+async def test_upload_complete_at_once_for_a_body_sent_with_the_head() -> None:
+    received: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
+        head = await read_head(reader)
+        received.append(head + await reader.readexactly(100))
+        writer.write(response(b"done"))
+        await writer.drain()
+
+    async with (
+        RawServer(handler) as server,
+        aioclient.ClientSession() as session,
+        session.post(server.url, data=b"x" * 100) as resp,
+    ):
+        assert resp.upload_complete.done()
+        assert resp.output_size == len(received[0])
+        assert await resp.read() == b"done"

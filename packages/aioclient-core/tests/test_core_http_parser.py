@@ -872,6 +872,39 @@ def test_limits_enforced_on_accumulated_bytes(
     assert re.search(pattern, out.error.message), out.error.message
 
 
+@pytest.mark.parametrize(
+    ("data", "limits", "shown"),
+    [
+        # The status line is named by itself, not with the fields after it.
+        (
+            b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=SECRET\r\n\r\n",
+            {"max_line_size": 12},
+            "HTTP/1.1 200 OK",
+        ),
+        # A field line by its name only: its value may be a secret.
+        (
+            b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=" + b"S" * 200 + b"\r\n\r\n",
+            {"max_field_size": 100},
+            "Set-Cookie",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=" + b"S" * 200,
+            {"max_field_size": 100},
+            "Set-Cookie",
+        ),
+    ],
+)
+def test_a_line_too_long_is_named_without_what_follows(
+    impl: ParserFactory, data: bytes, limits: dict[str, int], shown: str
+) -> None:
+    out = run_all_splits(impl, data, limits=limits)
+    assert type(out.error) is LineTooLong
+    message = out.error.message
+    assert shown in message
+    assert "SECRET" not in message
+    assert "sid=" not in message
+
+
 def test_default_limits_are_aiohttps(impl: ParserFactory) -> None:
     ok_value = b"v" * (8190 - 1)
     out = run(

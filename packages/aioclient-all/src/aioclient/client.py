@@ -7,6 +7,7 @@ websocket client.
 
 from aioclient_auth import Fingerprint
 from aioclient_core import (
+    DEFAULT_TIMEOUT,
     BaseConnector,
     ClientRequest,
     ClientResponse,
@@ -52,6 +53,7 @@ from .client_exceptions import (
 )
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "BaseConnector",
     "ClientConnectionError",
     "ClientConnectionResetError",

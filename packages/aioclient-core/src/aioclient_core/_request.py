@@ -47,6 +47,8 @@ DEFAULT_USER_AGENT = (
 )
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
+#: Closing tasks of bodies replaced by assignment (kept until done).
+_closing: set[asyncio.Task[None]] = set()
 
 
 def merge_headers(
@@ -92,7 +94,7 @@ class ClientRequest:
     ALL_METHODS = GET_METHODS | POST_METHODS | {hdrs.METH_DELETE}
     DEFAULT_HEADERS = {hdrs.ACCEPT: "*/*", hdrs.ACCEPT_ENCODING: _accept_encoding()}
 
-    body: Payload | bytes = b""
+    _body: Payload | bytes = b""
     auth: BasicAuth | None = None
     response: ClientResponse | None = None
     _writer_task: asyncio.Task[None] | None = None
@@ -139,14 +141,15 @@ class ClientRequest:
             url = url.extend_query(params)
         self.original_url = url
         self.url = url.with_fragment(None) if url.raw_fragment else url
-        self.session = session
+        self._session = session
         self.response_class = response_class or ClientResponse
         self._timer = timer
         self._traces = traces or []
         self.ssl = ssl
         self.server_hostname = server_hostname
         self.chunked: bool | None = chunked
-        self.compress: str | None = None
+        # Read (and normalised) by update_content_encoding below.
+        self.compress: Any = compress
         self.proxy: URL | None = proxy
         self.proxy_auth = proxy_auth
         self.proxy_headers: CIMultiDict[str] | None = (
@@ -157,7 +160,7 @@ class ClientRequest:
         self.update_headers(headers)
         self.update_auto_headers(skip_auto_headers)
         self.update_cookies(cookies)
-        self.update_content_encoding(data, compress)
+        self.update_content_encoding(data)
         self.update_auth(auth, trust_env)
         self.update_body_from_data(data)
         self.update_transfer_encoding()
@@ -208,6 +211,28 @@ class ClientRequest:
             RequestInfo,
             (self.url, self.method, CIMultiDictProxy(self.headers), self.original_url),
         )
+
+    @property
+    def session(self) -> ClientSession | None:
+        """The session making this request (a middleware may send more with it)."""
+        return self._session
+
+    @property
+    def body(self) -> Payload | bytes:
+        """The body as a payload, or ``b""`` when there is none."""
+        return self._body
+
+    @body.setter
+    def body(self, value: Any) -> None:
+        # Assigning works as in aiohttp (where it is deprecated): the new body
+        # is framed like update_body()'s; an old one holding a file is closed
+        # in the background, as this cannot await.
+        old = self._body
+        if isinstance(old, Payload) and not old.autoclose:
+            task = self._loop.create_task(old.close())
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
+        self._reframe(value)
 
     @property
     def skip_auto_headers(self) -> CIMultiDict[None]:
@@ -290,10 +315,14 @@ class ClientRequest:
             pairs[:0] = kept
         self.headers[hdrs.COOKIE] = "; ".join(pairs)
 
-    def update_content_encoding(self, data: Any, compress: str | bool | None) -> None:
-        """Set up request compression (``compress=True`` means deflate)."""
+    def update_content_encoding(self, data: Any) -> None:
+        """Set up compression of the body as ``self.compress`` asks.
+
+        ``compress=True`` (from the constructor) means deflate; an empty body is
+        not compressed.
+        """
+        compress, self.compress = self.compress, None
         if not data:
-            self.compress = None
             return
         if self.headers.get(hdrs.CONTENT_ENCODING):
             if compress:
@@ -348,7 +377,7 @@ class ClientRequest:
     def update_body_from_data(self, body: Any) -> None:
         """Turn ``data`` into a payload and copy its headers (unless set)."""
         if body is None:
-            self.body = b""
+            self._body = b""
             if (
                 self.method not in self.GET_METHODS
                 and not self.chunked
@@ -357,24 +386,27 @@ class ClientRequest:
             ):
                 self.headers[hdrs.CONTENT_LENGTH] = "0"
             return
-        self.body = _to_payload(body)
+        payload = self._body = _to_payload(body)
         if not self.chunked and hdrs.CONTENT_LENGTH not in self.headers:
-            size = self.body.size
+            size = payload.size
             if size is None:
                 self.chunked = True
             elif "chunked" not in self.headers.get(hdrs.TRANSFER_ENCODING, "").lower():
                 self.headers[hdrs.CONTENT_LENGTH] = str(size)
             # (Else the caller's "Transfer-Encoding: chunked" frames the body:
             # see update_transfer_encoding.)
-        for key, value in self.body.headers.items():
+        for key, value in payload.headers.items():
             if key in self.headers or key in self._skip_auto_headers:
                 continue
             self.headers[key] = value
 
     async def update_body(self, body: Any) -> None:
         """Replace the body (closing the old payload) and recompute framing."""
-        if isinstance(self.body, Payload):
-            await self.body.close()
+        if isinstance(self._body, Payload):
+            await self._body.close()
+        self._reframe(body)
+
+    def _reframe(self, body: Any) -> None:
         self.headers.popall(hdrs.CONTENT_LENGTH, None)
         self.headers.popall(hdrs.TRANSFER_ENCODING, None)
         self.chunked = None if self.compress is None else True
@@ -469,7 +501,7 @@ class ClientRequest:
             request_info=self.request_info,
             traces=self._traces,
             loop=self._loop,
-            session=self.session,
+            session=self._session,
             stream_writer=writer,
         )
         return self.response

@@ -70,6 +70,7 @@ class ClientResponse:
     _head: RawResponseMessage | None = None
     _connection: Connection | None = None
     _closed = True  # until start() succeeds
+    _upload_complete: asyncio.Future[None] | None = None  # made on first use
 
     def __init__(
         self,
@@ -240,6 +241,34 @@ class ClientResponse:
     def closed(self) -> bool:
         """True once the response is released or closed."""
         return self._closed
+
+    @property
+    def output_size(self) -> int:
+        """Bytes of the request written to the connection so far.
+
+        The head and the body as they went on the wire (after compression and
+        chunked framing); it grows while a streamed body is still being sent.
+        """
+        writer = self._stream_writer
+        return 0 if writer is None else int(writer.output_size)
+
+    @property
+    def upload_complete(self) -> asyncio.Future[None]:
+        """A future that is done once the request body is no longer being sent.
+
+        Done at once for a request written whole with its head (no body, or a
+        small one); otherwise when the body's writer ends, having sent it all,
+        or stopped early (an early complete answer, a failure, a release).
+        """
+        if self._upload_complete is None:
+            done: asyncio.Future[None] = self._loop.create_future()
+            self._upload_complete = done
+            writer = self._writer
+            if writer is None or writer.done():
+                done.set_result(None)
+            else:
+                writer.add_done_callback(lambda _task: _resolve(done))
+        return self._upload_complete
 
     @property
     def ok(self) -> bool:
@@ -501,6 +530,11 @@ class ClientResponse:
         self.release()
         if self._writer is not None:  # release() normally clears it already
             await self.wait_for_close()
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():  # the caller may have cancelled it
+        future.set_result(None)
 
 
 class _Done:

@@ -83,9 +83,7 @@ class LineFinder:
             content = size - 1 if work[-1:] == b"\r" else size
             if content > limit:
                 raise LineTooLong(
-                    f"{what} {snippet(work[pos : pos + 100])}",
-                    shown_limit or limit,
-                    content,
+                    _excerpt(work, pos, len(work), what), shown_limit or limit, content
                 )
             return -1
         self._scanned = 0
@@ -93,11 +91,21 @@ class LineFinder:
         end = lf if bare else lf - 1
         if end - pos > limit:
             raise LineTooLong(
-                f"{what} {snippet(work[pos : pos + 100])}",
-                shown_limit or limit,
-                end - pos,
+                _excerpt(work, pos, end, what), shown_limit or limit, end - pos
             )
         return BARE_LF if bare else end
+
+
+def _excerpt(work: Buffer, pos: int, end: int, what: str) -> str:
+    """Name the over-long line for its error: its start, never what follows it.
+
+    A header line shows only its field name: its value may be a credential
+    or a cookie, which messages never quote.
+    """
+    line = bytes(work[pos : min(end, pos + 100)])
+    if what == "header line":
+        line = line.split(b":", 1)[0]
+    return f"{what} {snippet(line)}"
 
 
 def parse_field_line(
