@@ -281,7 +281,7 @@ def _body_to_close(req: ClientRequest | None) -> Payload | None:
     """
     if req is None:
         return None
-    body = req.body
+    body = req._body
     if type(body) is bytes or not isinstance(body, Payload) or body.autoclose:
         return None
     task = req._writer_task

@@ -115,5 +115,5 @@ async def _connect(
 def _may_retry(req: ClientRequest) -> bool:
     if req.method not in IDEMPOTENT_METHODS:
         return False
-    body = req.body
+    body = req._body
     return not (isinstance(body, Payload) and body.consumed)

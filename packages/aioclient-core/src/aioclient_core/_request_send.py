@@ -108,7 +108,7 @@ class RequestSending:
         # A chunked request without a body still needs its last-chunk marker,
         # which write_eof() sends; only an unframed empty body takes the shortcut.
         # (``type() is bytes`` first: the ABC isinstance check costs more.)
-        body = self.body
+        body = self._body
         has_payload = type(body) is not bytes and isinstance(body, Payload)
         if has_payload and not self._expect_continue:
             # A small in-memory body (JSON, a form, bytes) leaves with the head
@@ -159,7 +159,7 @@ class RequestSending:
         if not length.isdigit() or not length.isascii():
             raise ValueError(f"Invalid Content-Length header: {length!r}")
         declared = int(length)
-        body = self.body
+        body = self._body
         size = body.size if isinstance(body, Payload) else len(body)
         if size is not None and size != declared and not self.chunked:
             raise ValueError(
@@ -191,8 +191,8 @@ class RequestSending:
                 await continue_waiter
                 if protocol is not None:
                     protocol.defer_read_timer()  # type: ignore[attr-defined]
-            if isinstance(self.body, Payload):
-                await self.body.write(writer)
+            if isinstance(self._body, Payload):
+                await self._body.write(writer)
             await writer.write_eof()
             if protocol is not None:
                 protocol.start_read_timer()  # type: ignore[attr-defined]
