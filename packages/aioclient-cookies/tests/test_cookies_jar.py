@@ -786,3 +786,24 @@ def test_long_request_paths_and_hosts_stay_linear() -> None:
     long_host = "a." * 100_000 + "example.com"
     for _ in range(20):
         assert sent(jar, f"http://{long_host}/") == {}
+
+
+def test_an_ignored_max_age_or_expires_is_not_shown_on_the_stored_cookie() -> None:
+    # RFC 6265 §5.2.1-2 ignore them; the stored morsel shows what took effect.
+    jar = CookieJar()
+    jar.update_cookies_from_headers(
+        [
+            "a=1; Max-Age=string; Path=/",
+            "b=2; Expires=string; Path=/",
+            "c=3; Max-Age=100",
+            "d=4; Expires=Fri, 01 Jan 2100 00:00:00 GMT",
+        ],
+        URL("http://h.com/"),
+    )
+    shown = {m.key: (m["max-age"], m["expires"]) for m in jar}
+    assert shown == {
+        "a": ("", ""),
+        "b": ("", ""),
+        "c": ("100", ""),
+        "d": ("", "Fri, 01 Jan 2100 00:00:00 GMT"),
+    }

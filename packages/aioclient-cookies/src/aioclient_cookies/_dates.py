@@ -9,8 +9,15 @@ their precedence (§5.3 step 3). Only ASCII digits count as digits.
 import calendar
 import datetime
 import re
+from http.cookies import Morsel
+from typing import Any
 
-__all__ = ["MAX_TIMESTAMP", "cookie_expiry", "parse_cookie_date"]
+__all__ = [
+    "MAX_TIMESTAMP",
+    "cookie_expiry",
+    "drop_ignored_expiry",
+    "parse_cookie_date",
+]
 
 #: 9999-12-31T23:59:59Z, the latest instant a four-digit year can express;
 #: every expiry time is clamped to it so arithmetic can never overflow.
@@ -115,3 +122,21 @@ def cookie_expiry(
         if timestamp is not None:
             return float(min(timestamp, max_time))
     return None
+
+
+def drop_ignored_expiry(morsel: "Morsel[Any]") -> None:
+    """Blank a ``Max-Age`` or ``Expires`` value the cookie's expiry ignored.
+
+    RFC 6265 §5.2.1 and §5.2.2 ignore a date that does not parse and a
+    ``Max-Age`` that is not an integer; the stored cookie then shows only the
+    attributes that took effect (as aiohttp's jar does).
+
+    Args:
+        morsel: A stored cookie, whose attributes are strings.
+    """
+    max_age = morsel.get("max-age", "")
+    if max_age and not _MAX_AGE.fullmatch(str(max_age)):
+        morsel["max-age"] = ""
+    expires = morsel.get("expires", "")
+    if expires and parse_cookie_date(str(expires)) is None:
+        morsel["expires"] = ""

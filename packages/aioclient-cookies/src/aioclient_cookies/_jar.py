@@ -17,7 +17,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from yarl import URL
 
-from ._dates import MAX_TIMESTAMP, cookie_expiry
+from ._dates import MAX_TIMESTAMP, cookie_expiry, drop_ignored_expiry
 from ._matching import (
     canonical_path,
     default_path,
@@ -420,6 +420,7 @@ class CookieJar(AbstractCookieJar):
             self._remove(key)  # RFC 6265 §5.3 step 11 then immediate eviction
             return
         stored = stored_morsel(name, morsel, domain, path)
+        drop_ignored_expiry(stored)
         self._store(key, stored, host_only, expiry, now)
 
     def _admit_record(self, record: CookieRecord, now: float) -> None:
