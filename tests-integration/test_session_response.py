@@ -384,6 +384,27 @@ async def test_headers_with_no_body_release_at_once() -> None:
         assert server.connections == 1
 
 
+async def test_a_101_response_reads_as_empty_and_keeps_its_connection() -> None:
+    # The bytes after a 101 head belong to the new protocol, not to a body:
+    # read() is b"" at once (it used to wait for the total timeout).
+    async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
+        await read_request(reader)
+        writer.write(
+            b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+            b"Upgrade: tcp\r\n\r\nnew protocol bytes"
+        )
+        await asyncio.sleep(1)
+
+    async with RawServer(handler) as server, aioclient.ClientSession() as session:
+        resp = await session.get(server.url)
+        assert resp.status == 101
+        assert await asyncio.wait_for(resp.read(), 2) == b""
+        assert await resp.text() == ""
+        assert resp.connection is not None  # the upgraded connection is kept
+        assert not resp.closed
+        resp.close()
+
+
 async def test_json_body_decoded_with_declared_charset() -> None:
     async def handler(request: web.Request) -> web.Response:
         return web.Response(

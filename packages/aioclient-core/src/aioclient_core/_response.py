@@ -153,7 +153,11 @@ class ClientResponse:
         self.content = payload
         self._closed = False
         if protocol._upgraded:
-            return self  # 101: the connection belongs to whoever upgraded it
+            # 101: the connection belongs to whoever upgraded it, and the bytes
+            # after the head are theirs (the protocol keeps them); as a message
+            # the response has no body (RFC 9110 §6.4.1), read as b"".
+            self.content = EMPTY_PAYLOAD
+            return self
         if payload.is_eof():
             self._response_eof()
         else:
