@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _servers import connector_of, echo_app, headers_of, is_closed, serve_app
+from _servers import (
+    RawServer,
+    connector_of,
+    echo_app,
+    headers_of,
+    is_closed,
+    read_head,
+    serve_app,
+)
 from aiohttp import web
 from multidict import CIMultiDict
 from yarl import URL
@@ -307,17 +315,42 @@ async def test_raise_for_status_callable() -> None:
 
 @pytest.mark.parametrize(
     ("version", "expected"),
-    [(aioclient.HttpVersion10, "1.0"), (aioclient.HttpVersion11, "1.1")],
+    [
+        (aioclient.HttpVersion10, "1.0"),
+        (aioclient.HttpVersion11, "1.1"),
+        ("1.0", "1.0"),  # a string, as aiohttp accepts
+        ("1.1", "1.1"),
+    ],
 )
-async def test_version(version: aioclient.HttpVersion, expected: str) -> None:
+async def test_version(version: aioclient.HttpVersion | str, expected: str) -> None:
     async with (
         serve_app(echo_app()) as url,
         aioclient.ClientSession(version=version) as session,
     ):
-        assert session.version == version
+        assert str(session.version.major) + "." + str(session.version.minor) == expected
         async with session.get(url) as resp:
             assert (await resp.json())["version"] == expected
-            assert resp.version == version
+            assert resp.version == session.version
+
+
+async def test_a_version_string_that_is_not_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="Can not parse http version number"):
+        aioclient.ClientSession(version="1.c")
+
+
+async def test_repr_escapes_a_non_ascii_reason() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
+        await read_head(reader)
+        writer.write("HTTP/1.1 200 λ\r\nContent-Length: 0\r\n\r\n".encode())
+        await writer.drain()
+
+    async with (
+        RawServer(handler) as server,
+        aioclient.ClientSession() as session,
+        session.get(server.url) as resp,
+    ):
+        assert resp.reason == "λ"
+        assert repr(resp).endswith("[200 \\u03bb]>")
 
 
 async def test_read_bufsize_is_the_stream_limit() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from _servers import echo_app, headers_of, serve_app
 from aiohttp import web
+from yarl import URL
 
 import aioclient
 
@@ -63,3 +64,14 @@ async def test_resp_cookies_keeps_what_the_jar_keeps() -> None:
     assert cookies["chips"]["secure"] is True
     assert cookies["chips"]["path"] == "/"
     assert {m.key for m in jar} == set(cookies)
+
+
+async def test_a_request_built_directly_quotes_plain_cookie_values() -> None:
+    # As aiohttp's ClientRequest does (SimpleCookie's quoting); morsels from a
+    # jar keep the wire form they carry.
+    request = aioclient.ClientRequest(
+        "GET",
+        URL("http://127.0.0.1/"),
+        cookies={"slash": "val/one", "plain": "abc", "space": "a b"},
+    )
+    assert request.headers["Cookie"] == 'slash="val/one"; plain=abc; space="a b"'

@@ -15,6 +15,7 @@ import re
 import sys
 import warnings
 from collections.abc import Iterable, Mapping
+from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -38,7 +39,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._session import ClientSession
 
-__all__ = ["DEFAULT_USER_AGENT", "ClientRequest", "merge_headers"]
+__all__ = ["DEFAULT_USER_AGENT", "ClientRequest", "http_version", "merge_headers"]
 
 #: The User-Agent sent unless the caller sets or skips one.
 DEFAULT_USER_AGENT = (
@@ -46,6 +47,7 @@ DEFAULT_USER_AGENT = (
 )
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
+_COOKIE_QUOTER = SimpleCookie()  # only its value_encode() is used; no state
 #: Closing tasks of bodies replaced by assignment (kept until done).
 _closing: set[asyncio.Task[None]] = set()
 
@@ -72,6 +74,20 @@ def merge_headers(
             merged[key] = value
             replaced.add(name)
     return merged
+
+
+def http_version(version: HttpVersion | str) -> HttpVersion:
+    """An HTTP version from an ``HttpVersion`` or a ``"1.0"``-style string.
+
+    Raises:
+        ValueError: The string is not ``<digits>.<digits>``.
+    """
+    if isinstance(version, str):
+        match = _VERSION.match(version)
+        if match is None:
+            raise ValueError(f"Can not parse http version number: {version}")
+        return HttpVersion(int(match.group(1)), int(match.group(2)))
+    return version
 
 
 def _accept_encoding() -> str:
@@ -109,7 +125,7 @@ class ClientRequest(RequestSending):
         data: Any = None,
         cookies: Any = None,
         auth: BasicAuth | None = None,
-        version: HttpVersion = HttpVersion11,
+        version: HttpVersion | str = HttpVersion11,
         compress: str | bool | None = None,
         chunked: bool | None = None,
         expect100: bool = False,
@@ -154,7 +170,7 @@ class ClientRequest(RequestSending):
         self.proxy_headers: CIMultiDict[str] | None = (
             CIMultiDict(proxy_headers) if proxy_headers else None
         )
-        self.version = version
+        self.version = http_version(version) if isinstance(version, str) else version
         self.update_host(self.url)
         self.update_headers(headers)
         self.update_auto_headers(skip_auto_headers)
@@ -249,12 +265,7 @@ class ClientRequest(RequestSending):
 
     def update_version(self, version: HttpVersion | str) -> None:
         """Set the HTTP version (``HttpVersion`` or a ``"1.1"`` string)."""
-        if isinstance(version, str):
-            match = _VERSION.match(version)
-            if match is None:
-                raise ValueError(f"Can not parse http version number: {version}")
-            version = HttpVersion(int(match.group(1)), int(match.group(2)))
-        self.version = version
+        self.version = http_version(version)
 
     def update_headers(self, headers: Any) -> None:
         """Set ``Host`` and the caller's headers (later duplicates are added)."""
@@ -297,7 +308,11 @@ class ClientRequest(RequestSending):
         pairs = []
         names = set()
         for name, value in items:
-            text = getattr(value, "coded_value", value)
+            text = getattr(value, "coded_value", None)
+            if text is None:
+                # A plain value is quoted the way SimpleCookie quotes it, as in
+                # aiohttp (morsels from the jar carry their wire form already).
+                text = _COOKIE_QUOTER.value_encode(str(value))[1]
             pairs.append(f"{name}={text}")
             names.add(name)
         existing = self.headers.get(hdrs.COOKIE, "")

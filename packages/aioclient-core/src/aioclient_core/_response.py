@@ -105,7 +105,9 @@ class ClientResponse:
         self._source_traceback = creation_stack(loop)
 
     def __repr__(self) -> str:
-        return f"<ClientResponse({mask_url(self.url)}) [{self.status} {self.reason}]>"
+        # A reason phrase is the server's text: escaped to ASCII, as in aiohttp.
+        reason = (self.reason or "").encode("ascii", "backslashreplace").decode()
+        return f"<ClientResponse({mask_url(self.url)}) [{self.status} {reason}]>"
 
     def __del__(self, _warnings: Any = warnings) -> None:
         if self._closed or self._connection is None:

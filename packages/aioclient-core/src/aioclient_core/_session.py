@@ -30,7 +30,7 @@ from ._flow import RequestPlan, run_request
 from ._http._models import HttpVersion, HttpVersion11
 from ._http._recent import forget_all_recent
 from ._pipeline import RequestOptions
-from ._request import ClientRequest, merge_headers
+from ._request import ClientRequest, http_version, merge_headers
 from ._request_context import _RequestContextManager
 from ._response import ClientResponse
 from ._sentinel import SENTINEL, Sentinel
@@ -102,7 +102,7 @@ class ClientSession:
         request_class: type[ClientRequest] = ClientRequest,
         response_class: type[ClientResponse] = ClientResponse,
         ws_response_class: Any = None,
-        version: HttpVersion = HttpVersion11,
+        version: HttpVersion | str = HttpVersion11,
         cookie_jar: AbstractCookieJar | None = None,
         connector_owner: bool = True,
         raise_for_status: _RaiseForStatus = False,
@@ -144,7 +144,7 @@ class ClientSession:
         self._request_class = request_class
         self._response_class = response_class
         self._ws_response_class = ws_response_class
-        self._version = version
+        self._version = http_version(version)
         self._raise_for_status = raise_for_status
         self._auto_decompress = auto_decompress
         self._trust_env = trust_env
