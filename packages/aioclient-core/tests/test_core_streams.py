@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import warnings
 
 import pytest
 
@@ -536,10 +537,27 @@ async def test_pause_above_high_water_resume_below_low_water() -> None:
     assert protocol.calls == ["pause"]
     stream.feed_data(b"ab")
     assert protocol.calls == ["pause"]  # already paused
-    assert await stream.read(7) == b"1234567"  # 4 left: not below 4
+    assert await stream.read(4) == b"1234"  # 7 left: not below 4
+    assert await stream.read(3) == b"567"  # 4 left: not below 4
     assert protocol.calls == ["pause"]
     assert await stream.read(1) == b"8"  # 3 left
     assert protocol.calls == ["pause", "resume"]
+
+
+async def test_reading_more_than_the_limit_raises_the_limits() -> None:
+    # As aiohttp: read(n) (and readexactly(n)) with n above the low mark set
+    # the marks to (n, 2n), so the buffer may hold 2n and a longer line is read.
+    stream, protocol = make(limit=4)
+    assert stream.feed_data(b"ab\n") is False  # aiohttp 3.14's return value
+    assert await stream.read(10) == b"ab\n"
+    assert stream.get_read_buffer_limits() == (10, 20)
+    stream.feed_data(b"x" * 15 + b"\n")
+    assert protocol.calls == []  # 16 is not above 20
+    assert await stream.readline() == b"x" * 15 + b"\n"  # over the old 8
+    assert await stream.readexactly(0) == b""
+    stream.feed_data(b"y" * 30)
+    assert await stream.readexactly(30) == b"y" * 30
+    assert stream.get_read_buffer_limits() == (30, 60)
 
 
 async def test_feed_eof_resumes_a_paused_protocol() -> None:
@@ -680,7 +698,8 @@ async def test_data_queue_error_wakes_reader_and_refuses_second_reader() -> None
 
 async def test_flow_control_data_queue() -> None:
     protocol = FakeProtocol()
-    with pytest.warns(DeprecationWarning, match="FlowControlDataQueue is deprecated"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning, as in aiohttp 3.14
         queue: FlowControlDataQueue[bytes] = FlowControlDataQueue(
             protocol, 2, loop=asyncio.get_running_loop()
         )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import warnings
 from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
 
@@ -232,9 +231,10 @@ class DataQueue(Generic[_T]):
 class FlowControlDataQueue(DataQueue[_T]):
     """A :class:`DataQueue` that pauses the protocol when too much is buffered.
 
-    Deprecated (as in aiohttp, where it is slated for removal in 4.0): creating one
-    emits ``DeprecationWarning``. Reading pauses above ``2 * limit`` buffered
-    weight (the ``size`` given to :meth:`feed_data`) and resumes below it.
+    Deprecated, as in aiohttp (slated for removal in 4.0), which says so in its
+    documentation only: creating one gives no warning. Reading pauses above
+    ``2 * limit`` buffered weight (the ``size`` given to :meth:`feed_data`) and
+    resumes below it.
 
     Args:
         protocol: The connection's protocol.
@@ -249,12 +249,6 @@ class FlowControlDataQueue(DataQueue[_T]):
         *,
         loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
-        warnings.warn(
-            "FlowControlDataQueue is deprecated and will be removed in a future "
-            "release",
-            DeprecationWarning,
-            stacklevel=2,
-        )
         super().__init__(loop=loop)
         self._protocol = protocol
         self._limit = limit * 2

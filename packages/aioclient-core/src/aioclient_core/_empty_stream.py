@@ -56,8 +56,9 @@ class EmptyStreamReader(StreamReader):
     ) -> None:
         """Ignore the error: an empty body cannot fail."""
 
-    def feed_data(self, data: bytes | memoryview, size: int = 0) -> None:
-        """Ignore the data: an empty body stays empty."""
+    def feed_data(self, data: bytes | memoryview, size: int = 0) -> bool:
+        """Ignore the data: an empty body stays empty (``False``, as aiohttp)."""
+        return False
 
     def feed_eof(self) -> None:
         """Do nothing: the stream is always at EOF."""

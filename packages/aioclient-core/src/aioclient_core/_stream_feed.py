@@ -179,7 +179,7 @@ class StreamFeed:
 
     # -- producer side (called by the protocol) ------------------------------------
 
-    def feed_data(self, data: bytes | memoryview, size: int = 0) -> None:
+    def feed_data(self, data: bytes | memoryview, size: int = 0) -> bool:
         """Append received body bytes; pause the protocol above the high mark.
 
         Args:
@@ -188,13 +188,16 @@ class StreamFeed:
                 must never change).
             size: Ignored; kept for aiohttp 3.x signature compatibility.
 
+        Returns:
+            ``False``, as aiohttp 3.14's ``feed_data`` returns.
+
         Raises:
             RuntimeError: :meth:`feed_eof` was already called.
         """
         if self._eof:
             raise RuntimeError("feed_data after feed_eof")
         if not data:
-            return
+            return False
         buffer = self._buffer
         buffer.append(data)
         self.total_bytes += len(data)
@@ -205,6 +208,7 @@ class StreamFeed:
         # (The buffer's size attribute, not len(): this runs for every read.)
         if buffer._size > self._high_water and not self._protocol.reading_paused:
             self._protocol.pause_reading()
+        return False
 
     def feed_eof(self) -> None:
         """Mark the end of the body, wake waiters and run :meth:`on_eof` callbacks."""

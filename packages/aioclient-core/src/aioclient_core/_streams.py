@@ -142,6 +142,10 @@ class StreamReader(StreamFeed):
                 if self._timer is not None:
                     self._timer.assert_timeout()
                 blocks.append(self._consumed(buffer.take_stored()))
+        if n > self._low_water:
+            # As in aiohttp: a consumer reading n bytes at a time may have up
+            # to 2n buffered, and readline()'s default bound grows with it.
+            self.set_read_chunk_size(n)
         # (The buffer's size attribute, not len() or bool(): once per read.)
         buffer = self._buffer
         while not buffer._size and not self._eof:
