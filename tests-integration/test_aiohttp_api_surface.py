@@ -292,6 +292,7 @@ SUBMODULES = (
     "client_exceptions",
     "client_reqrep",
     "connector",
+    "cookiejar",
     "formdata",
     "hdrs",
     "multipart",
@@ -321,6 +322,13 @@ def test_submodule_holds_aiohttps_names(module: str) -> None:
     expected = set(getattr(theirs, "__all__", ())) - WEBSOCKET_NAMES
     if module != "typedefs":  # aiohttp's typedefs has no __all__
         assert expected <= set(dir(ours)), sorted(expected - set(dir(ours)))
+
+
+@pytest.mark.parametrize("module", SUBMODULES)
+def test_submodule_is_an_attribute_after_import(module: str) -> None:
+    # As after `import aiohttp`: `aiohttp.client.DEFAULT_TIMEOUT` works with
+    # no import of the submodule itself.
+    assert getattr(aioclient, module) is importlib.import_module(f"aioclient.{module}")
 
 
 def test_client_reqrep_and_typedefs_names_code_imports() -> None:

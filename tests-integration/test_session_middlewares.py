@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from _servers import echo_app, headers_of, serve_app
 from aiohttp import web
 
@@ -128,3 +129,22 @@ async def test_a_middleware_may_assign_the_body(tmp_path: Path) -> None:
     assert echo["body"] == "a longer replacement body"
     assert headers_of(echo, "Content-Length") == ["25"]
     assert isinstance(replaced[0], aioclient.payload.Payload)
+
+
+async def test_an_os_error_inside_the_request_is_a_client_os_error() -> None:
+    # As aiohttp: `except aiohttp.ClientError` catches it.
+    async def failing(
+        request: aioclient.ClientRequest, handler: aioclient.ClientHandlerType
+    ) -> aioclient.ClientResponse:
+        raise PermissionError(1, "permission error")
+
+    async with (
+        serve_app(echo_app()) as base,
+        aioclient.ClientSession(middlewares=(failing,)) as session,
+    ):
+        with pytest.raises(aioclient.ClientError) as info:
+            await session.get(base)
+    error = info.value
+    assert type(error) is aioclient.ClientOSError
+    assert (error.errno, error.strerror) == (1, "permission error")
+    assert isinstance(error.__cause__, PermissionError)

@@ -149,6 +149,34 @@ async def test_redirect_and_exception_signals() -> None:
         assert isinstance(failure.exception, aioclient.NonHttpUrlClientError)
 
 
+async def test_signals_report_the_url_with_its_params() -> None:
+    async def hop(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/final")
+
+    async def final(request: web.Request) -> web.Response:
+        return web.Response(text="done")
+
+    app = web.Application()
+    app.router.add_get("/start", hop)
+    app.router.add_get("/final", final)
+    config = aioclient.TraceConfig()
+    recorder = Recorder(config)
+    async with (
+        serve_app(app) as base,
+        aioclient.ClientSession(trace_configs=[config]) as session,
+    ):
+        async with session.get(base / "start", params={"x": "0"}) as resp:
+            assert await resp.text() == "done"
+        [start] = recorder.params("on_request_start")
+        [redirect] = recorder.params("on_request_redirect")
+        assert start.url.query_string == redirect.url.query_string == "x=0"
+        refused = base.with_port(1)  # nothing listens on port 1
+        with pytest.raises(aioclient.ClientConnectorError):
+            await session.get(refused, params={"y": "1"})
+        [failure] = recorder.params("on_request_exception")
+        assert failure.url.query_string == "y=1"
+
+
 async def test_queued_signals_when_the_pool_is_full() -> None:
     async def slow(request: web.Request) -> web.Response:
         await asyncio.sleep(0.2)

@@ -118,14 +118,19 @@ from aioclient_forms import (
 
 # Submodules at aiohttp's paths, loaded with the package as aiohttp's are.
 from . import abc as abc
+from . import client as client
 from . import client_exceptions as client_exceptions
+from . import client_reqrep as client_reqrep
 from . import connector as connector
+from . import cookiejar as cookiejar
+from . import formdata as formdata
 from . import hdrs as hdrs
 from . import multipart as multipart
 from . import payload as payload
 from . import resolver as resolver
 from . import streams as streams
 from . import tracing as tracing
+from . import typedefs as typedefs
 from ._version import __version__
 
 __all__ = [

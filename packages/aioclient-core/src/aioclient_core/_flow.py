@@ -25,7 +25,12 @@ from aioclient_forms import Payload
 from . import hdrs
 from ._connector import BaseConnector
 from ._connector._tls import SSLSetting
-from ._exceptions import ClientPayloadError, TooManyRedirects
+from ._exceptions import (
+    ClientError,
+    ClientOSError,
+    ClientPayloadError,
+    TooManyRedirects,
+)
 from ._middlewares import ClientMiddlewareType, build_client_middlewares
 from ._pipeline import RequestOptions, send_request
 from ._redirects import (
@@ -95,11 +100,21 @@ async def run_request(session: ClientSession, plan: RequestPlan) -> ClientRespon
     )
     deadline.start()
     for trace in plan.traces:
-        await trace.send_request_start(plan.method, plan.url, plan.headers)
+        await trace.send_request_start(plan.method, _traced_url(plan), plan.headers)
     resp: ClientResponse | None = None
     try:
         with deadline:
-            resp = await _follow(session, plan, deadline)
+            try:
+                resp = await _follow(session, plan, deadline)
+            except OSError as exc:
+                # As aiohttp: an OSError from anywhere in the request (a
+                # middleware, a request class, a trace callback) reaches the
+                # caller as ClientOSError, which `except ClientError` catches.
+                if isinstance(exc, ClientError) or (
+                    exc.errno is None and isinstance(exc, TimeoutError)
+                ):
+                    raise
+                raise ClientOSError(*exc.args) from exc
         # The final response owns the deadline: it stops when the body is read
         # or the response released (perhaps already, for a bodiless answer).
         resp._timer = deadline
@@ -117,8 +132,15 @@ async def run_request(session: ClientSession, plan: RequestPlan) -> ClientRespon
         if body is not None:
             await body.close()
         for trace in plan.traces:
-            await trace.send_request_exception(plan.method, plan.url, plan.headers, exc)
+            await trace.send_request_exception(
+                plan.method, _traced_url(plan), plan.headers, exc
+            )
         raise
+
+
+def _traced_url(plan: RequestPlan) -> URL:
+    """The hop's URL with its ``params``, as trace callbacks are given it."""
+    return plan.url.extend_query(plan.params) if plan.params else plan.url
 
 
 async def _follow(
@@ -159,7 +181,7 @@ async def _follow(
             )
             for trace in plan.traces:
                 await trace.send_request_redirect(
-                    plan.method, plan.url, plan.headers, resp
+                    plan.method, _traced_url(plan), plan.headers, resp
                 )
         except BaseException:
             resp.close()
