@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import gzip
@@ -107,7 +108,9 @@ async def test_unread_parts_are_skipped_by_next_and_release() -> None:
     reader = reader_for(SIMPLE, CT, splits=(4,))
     first = await reader.next()
     assert isinstance(first, BodyPartReader)
-    assert await first.read_chunk(3) == b"fir"
+    chunk = await first.read_chunk(3)  # what has arrived, at most 3 bytes
+    assert chunk
+    assert b"fir".startswith(chunk)
     second = await reader.next()
     assert isinstance(second, BodyPartReader)
     assert second.headers["Content-Type"] == "application/octet-stream"
@@ -500,3 +503,59 @@ async def test_read_returns_a_new_bytearray_as_in_aiohttp() -> None:
     assert type(ended) is bytes
     assert type(await part.read(decode=True)) is bytes
     assert await part.next() is None
+
+
+class _GatedReader:
+    """A source that serves its pieces one at a time, each once released."""
+
+    def __init__(self, pieces: Sequence[bytes]) -> None:
+        self._pieces = list(pieces)
+        self.gate = asyncio.Event()
+
+    async def read(self, n: int = -1) -> bytes:
+        if not self._pieces:
+            return b""
+        await self.gate.wait()
+        self.gate.clear()
+        return self._pieces.pop(0)
+
+    async def readline(self) -> bytes:  # (the reader never calls it)
+        return await self.read()
+
+
+async def test_a_slowly_streamed_part_is_read_as_it_arrives() -> None:
+    # As in aiohttp: read_chunk() returns what has arrived (once it cannot be
+    # the start of the delimiter) instead of waiting for `size` bytes.
+    head = b"--xyz\r\nX: 1\r\n\r\n"
+    source = _GatedReader(
+        [head + b"progress 0\n", b"progress 1\n", b"done\r\n--xyz--\r\n"]
+    )
+    reader = MultipartReader({"Content-Type": CT}, source)
+    source.gate.set()
+    part = await reader.next()
+    assert isinstance(part, BodyPartReader)
+    got = []
+    while not part.at_eof():
+        reading = asyncio.ensure_future(part.read_chunk(8192))
+        await asyncio.sleep(0.01)
+        if not reading.done():
+            source.gate.set()  # the next piece arrives only now
+        got.append(await reading)
+    assert b"".join(got) == b"progress 0\nprogress 1\ndone"
+    assert len([chunk for chunk in got if chunk]) >= 3  # one per piece at least
+
+
+async def test_base64_chunks_decode_on_their_own_however_lines_break() -> None:
+    # Fewer than four base64 characters in a read: read on rather than hand
+    # out a fragment decode() cannot take.
+    body = b"--:\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    body += b"VG\r\r\nltZSB0byBSZ\r\nWxheCE=\r\n--:--\r\n"
+    for size in range(1, 12):
+        for split in (1, 3, 7, 1000):
+            reader = reader_for(body, "multipart/mixed; boundary=:", splits=(split,))
+            part = await reader.next()
+            assert isinstance(part, BodyPartReader)
+            out = b""
+            while not part.at_eof():
+                out += part.decode(await part.read_chunk(size))
+            assert out == b"Time to Relax!", (size, split)

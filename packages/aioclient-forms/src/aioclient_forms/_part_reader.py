@@ -159,17 +159,22 @@ class BodyPartReader:
         if self._at_eof:
             return b""
         size = max(size, 1)
-        if self._length is not None:
-            chunk = await self._read_sized(size)
-        else:
-            chunk = await self._read_delimited(size)
-        self._read_bytes += len(chunk)
-        encoding = self.headers.get(CONTENT_TRANSFER_ENCODING, "").lower()
-        if encoding == "base64":
+        base64 = self.headers.get(CONTENT_TRANSFER_ENCODING, "").lower() == "base64"
+        while True:
+            if self._length is not None:
+                chunk = await self._read_sized(size)
+            else:
+                chunk = await self._read_delimited(size)
+            self._read_bytes += len(chunk)
+            if not base64:
+                return chunk
             chunk = self._align_base64(chunk)
-        return chunk
+            # Less than one quartet so far: read on (b"" would mean the end).
+            if chunk or self._at_eof:
+                return chunk
 
     def _align_base64(self, chunk: bytes) -> bytes:
+        """Cut ``chunk`` after its last whole base64 quartet; keep the rest."""
         chunk = self._b64_carry + chunk
         self._b64_carry = b""
         if self._at_eof:
@@ -180,10 +185,6 @@ class BodyPartReader:
             cut -= 1
             if chunk[cut] in _BASE64_ALPHABET:
                 extra -= 1
-        if cut == 0:
-            # Not even one quartet: hand it out as is rather than returning b"",
-            # which would read as the end of the part.
-            return chunk
         self._b64_carry = chunk[cut:]
         return chunk[:cut]
 
@@ -219,16 +220,20 @@ class BodyPartReader:
                 return b""
         delim = self._delimiter
         window = size + len(delim)
-        searched = 0
         while True:
-            idx = buf.find(delim, searched, window)
+            idx = buf.find(delim, 0, window)
             if idx != -1 and idx <= size:
                 chunk = stream.take(idx)
                 await self._finish()
                 return chunk
             if len(buf) >= window:
                 return stream.take(size)
-            searched = max(0, len(buf) - len(delim) + 1)
+            # Bytes before the last len(delim) - 1 cannot start the delimiter:
+            # hand them out now rather than wait for `size` (a part streamed
+            # slowly is read as it arrives, as in aiohttp).
+            safe = len(buf) - len(delim) + 1
+            if safe > 0:
+                return stream.take(min(safe, size))
             if not await stream.fill():
                 raise ValueError(_TRUNCATED)
 
