@@ -233,6 +233,27 @@ async def test_concurrent_lookups_of_one_name_are_coalesced() -> None:
     await connector.close()
 
 
+async def test_a_cancelled_waiter_does_not_fail_the_others_sharing_a_lookup() -> None:
+    # As aiohttp: the first request's cancellation (or timeout) leaves the
+    # shared lookup running for the others, and its answer is cached.
+    resolver = MapResolver({"a.test": ["127.0.0.1"]})
+    resolver.gate = asyncio.Event()
+    connector = TCPConnector(resolver=resolver)
+    first = asyncio.create_task(connector._resolve_host("a.test", 80))
+    await asyncio.sleep(0.01)
+    second = asyncio.create_task(connector._resolve_host("a.test", 80))
+    await asyncio.sleep(0.01)
+    first.cancel()
+    await asyncio.sleep(0.01)
+    resolver.gate.set()
+    [result] = await second
+    assert result["host"] == "127.0.0.1"
+    assert first.cancelled()
+    await connector._resolve_host("a.test", 80)  # from the cache
+    assert resolver.calls == ["a.test"]
+    await connector.close()
+
+
 async def test_owned_resolver_is_closed_with_the_connector() -> None:
     connector = TCPConnector()
     assert isinstance(connector._resolver, DefaultResolver)

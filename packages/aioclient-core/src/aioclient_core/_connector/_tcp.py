@@ -249,26 +249,24 @@ class TCPConnector(BaseConnector):
     async def _lookup_and_cache(
         self, key: tuple[str, int], traces: Sequence[ConnectorTrace]
     ) -> list[ResolveResult]:
-        future: asyncio.Future[list[ResolveResult]] = self._loop.create_future()
-        self._resolving[key] = future
-        try:
-            addrs = await self._lookup(key[0], key[1], traces)
-        except BaseException as exc:
-            if not future.done():
-                if isinstance(exc, asyncio.CancelledError):
-                    future.cancel()
-                else:
-                    future.set_exception(exc)
-                    future.exception()  # waiters may be gone; don't warn
-            raise
-        else:
-            self._cached_hosts.add(key, addrs)
-            if not future.done():
-                future.set_result(addrs)
-            return addrs
-        finally:
-            if self._resolving.get(key) is future:
-                del self._resolving[key]
+        # The lookup runs in a task of its own, shielded from each request
+        # that waits for it: one request cancelled (or timed out) while it
+        # waits must not fail the others, nor lose the answer for the cache
+        # (as in aiohttp).
+        task = self._loop.create_task(self._lookup(key[0], key[1], traces))
+        self._resolving[key] = task
+        task.add_done_callback(lambda done: self._lookup_done(key, done))
+        return list(await asyncio.shield(task))
+
+    def _lookup_done(
+        self, key: tuple[str, int], task: asyncio.Future[list[ResolveResult]]
+    ) -> None:
+        if self._resolving.get(key) is task:
+            del self._resolving[key]
+        if task.cancelled():
+            return
+        if task.exception() is None:  # (also marks a failure as seen)
+            self._cached_hosts.add(key, task.result())
 
     async def _lookup(
         self, host: str, port: int, traces: Sequence[ConnectorTrace]
