@@ -78,10 +78,11 @@ def check_url(url: URL, schemes: Iterable[str], *, redirected: bool = False) -> 
     error = InvalidUrlRedirectClientError if redirected else InvalidUrlClientError
     if not url.raw_host:
         raise error(url)
-    if not url.scheme:
-        # "//host/path" with no base URL: nothing says which protocol (or port)
-        # to use, so it is refused rather than guessed as http.
-        raise error(url, "URL has no scheme")
+    if not url.scheme and url.explicit_port is None:
+        # "//host/path" with no base URL: nothing says which port to use, so it
+        # is refused rather than guessed (aiohttp fails an assert). With a port
+        # ("//host:8080/") it is sent as plain HTTP, as aiohttp sends it.
+        raise error(url, "URL has no scheme and no port")
 
 
 def request_timeout(value: Any, default: ClientTimeout) -> ClientTimeout:
