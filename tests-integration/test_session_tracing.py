@@ -123,7 +123,9 @@ async def test_signals_of_a_request_in_order() -> None:
     )
 
 
-async def test_redirect_and_exception_signals() -> None:
+def _redirecting_app() -> web.Application:
+    """``/start`` redirects (302) to ``/final``, which answers ``done``."""
+
     async def hop(request: web.Request) -> web.Response:
         raise web.HTTPFound("/final")
 
@@ -133,6 +135,11 @@ async def test_redirect_and_exception_signals() -> None:
     app = web.Application()
     app.router.add_get("/start", hop)
     app.router.add_get("/final", final)
+    return app
+
+
+async def test_redirect_and_exception_signals() -> None:
+    app = _redirecting_app()
     config = aioclient.TraceConfig()
     recorder = Recorder(config)
     async with (
@@ -150,15 +157,7 @@ async def test_redirect_and_exception_signals() -> None:
 
 
 async def test_signals_report_the_url_with_its_params() -> None:
-    async def hop(request: web.Request) -> web.Response:
-        raise web.HTTPFound("/final")
-
-    async def final(request: web.Request) -> web.Response:
-        return web.Response(text="done")
-
-    app = web.Application()
-    app.router.add_get("/start", hop)
-    app.router.add_get("/final", final)
+    app = _redirecting_app()
     config = aioclient.TraceConfig()
     recorder = Recorder(config)
     async with (

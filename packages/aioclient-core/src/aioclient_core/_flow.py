@@ -40,7 +40,7 @@ from ._redirects import (
     same_origin,
     strip_credentials,
 )
-from ._request import ClientRequest
+from ._request import ClientRequest, close_in_background
 from ._response import ClientResponse
 from ._session_options import (
     check_auth_header,
@@ -289,10 +289,6 @@ def _replayable(req: ClientRequest) -> Any:
     return body or None
 
 
-#: Closing tasks of bodies whose writer was still running (kept until done).
-_closing: set[asyncio.Task[None]] = set()
-
-
 def _body_to_close(req: ClientRequest | None) -> Payload | None:
     """The body to close now if it holds a file and was written, as aiohttp does.
 
@@ -314,6 +310,4 @@ def _body_to_close(req: ClientRequest | None) -> Payload | None:
 
 
 def _schedule_close(body: Payload) -> None:
-    task = asyncio.get_running_loop().create_task(body.close())
-    _closing.add(task)
-    task.add_done_callback(_closing.discard)
+    close_in_background(body, asyncio.get_running_loop())

@@ -39,7 +39,13 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._session import ClientSession
 
-__all__ = ["DEFAULT_USER_AGENT", "ClientRequest", "http_version", "merge_headers"]
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "ClientRequest",
+    "close_in_background",
+    "http_version",
+    "merge_headers",
+]
 
 #: The User-Agent sent unless the caller sets or skips one.
 DEFAULT_USER_AGENT = (
@@ -48,8 +54,15 @@ DEFAULT_USER_AGENT = (
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
 _COOKIE_QUOTER = SimpleCookie()  # only its value_encode() is used; no state
-#: Closing tasks of bodies replaced by assignment (kept until done).
+#: Closing tasks of bodies closed in the background (kept until done).
 _closing: set[asyncio.Task[None]] = set()
+
+
+def close_in_background(body: Payload, loop: asyncio.AbstractEventLoop) -> None:
+    """Close ``body`` in a task of its own, for callers that cannot await."""
+    task = loop.create_task(body.close())
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
 
 
 def merge_headers(
@@ -244,9 +257,7 @@ class ClientRequest(RequestSending):
         # in the background, as this cannot await.
         old = self._body
         if isinstance(old, Payload) and not old.autoclose:
-            task = self._loop.create_task(old.close())
-            _closing.add(task)
-            task.add_done_callback(_closing.discard)
+            close_in_background(old, self._loop)
         self._reframe(value)
 
     @property
