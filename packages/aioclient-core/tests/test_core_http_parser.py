@@ -308,6 +308,34 @@ def test_bytes_after_complete_response_make_connection_unusable(
         parser.expect_response("GET")
 
 
+@pytest.mark.parametrize(
+    ("ending", "trailers", "reusable"),
+    [
+        (b"0\r\n\r\n", (), True),
+        (b"0\r\n\r\nHTTP/1.1 200 OK\r\n", (), False),  # bytes nobody asked for
+        (b"0\r\nX-T: 1\r\n\r\n", ((b"X-T", b"1"),), True),
+        (b"0;ext=1\r\n\r\n", (), True),
+        (b"000\r\n\r\n", (), True),
+    ],
+)
+@pytest.mark.parametrize("before", [b"", b"2\r\nab\r\n"], ids=["bare", "after-data"])
+def test_last_chunk_forms_end_the_body(
+    impl: ParserFactory,
+    ending: bytes,
+    trailers: tuple[tuple[bytes, bytes], ...],
+    reusable: bool,
+    before: bytes,
+) -> None:
+    # The usual ending (last chunk, no trailers) is taken in one step when it
+    # is whole in a read; every split and every other form must agree with it.
+    data = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + before + ending
+    out = run_all_splits(impl, data, eof=False)
+    assert out.error is None
+    assert out.body == before[3:-2]
+    assert out.end.raw_trailers == trailers
+    assert out.reusable is reusable
+
+
 def test_unsolicited_bytes_before_any_request(impl: ParserFactory) -> None:
     parser = impl()
     assert parser.reusable

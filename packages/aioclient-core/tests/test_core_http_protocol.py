@@ -123,6 +123,27 @@ async def test_chunked_body_marks_chunk_boundaries() -> None:
 
 
 @pytest.mark.parametrize(
+    "trailer", [b"", b"X-T: 1\r\n"], ids=["no-trailers", "trailers"]
+)
+@pytest.mark.parametrize("whole", [True, False], ids=["one-read", "byte-per-read"])
+async def test_one_chunk_body_is_one_http_chunk(trailer: bytes, whole: bool) -> None:
+    # A small response sent as one chunk usually arrives in one read and is
+    # delivered in one step; it must read exactly like the byte-per-read case.
+    protocol, _ = connected()
+    data = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"5\r\nhello\r\n0\r\n" + trailer + b"\r\n"
+    )
+    for piece in [data] if whole else [bytes([byte]) for byte in data]:
+        protocol.data_received(piece)
+    _, body = await protocol.read()
+    assert await body.readchunk() == (b"hello", True)
+    assert await body.readchunk() == (b"", False)
+    assert body.is_eof()
+    assert not protocol.should_close
+
+
+@pytest.mark.parametrize(
     ("encoding", "compress"),
     [
         ("gzip", gzip.compress),

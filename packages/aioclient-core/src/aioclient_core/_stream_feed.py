@@ -222,17 +222,20 @@ class StreamFeed:
         for callback in callbacks:
             self._run_eof_callback(callback)
 
-    def _feed_whole(self, data: bytes) -> None:
+    def _feed_whole(self, data: bytes, *, one_chunk: bool = False) -> None:
         """Fill a stream nobody reads yet with its whole body, and end it.
 
         The protocol's shortcut for a response whose body arrived with its
         head: the same result as :meth:`feed_data` then :meth:`feed_eof`, without
         their checks for readers, callbacks and paused reading, which a stream
-        that was just created cannot have.
+        that was just created cannot have. ``one_chunk``: the body is one HTTP
+        chunk, recorded as :meth:`end_http_chunk_receiving` would.
         """
         if data:
             self._buffer.append(data)
             self.total_bytes += len(data)
+            if one_chunk:
+                self._http_chunk_splits = collections.deque((self.total_bytes,))
         self._eof = True
 
     def begin_http_chunk_receiving(self) -> None:

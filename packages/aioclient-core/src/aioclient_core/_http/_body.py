@@ -182,6 +182,11 @@ class UntilEOFReader:
 
 _SIZE, _DATA, _DATA_CRLF, _TRAILERS, _DONE = range(5)
 
+#: RFC 9112 §7.1: the last chunk (size 0, no extensions) and the empty trailer
+#: section that ends nearly every chunked body.
+_LAST_CHUNK = b"0\r\n\r\n"
+_CRLF_LAST_CHUNK = b"\r\n" + _LAST_CHUNK
+
 
 class ChunkedReader:
     """Chunked transfer coding (RFC 9112 §7.1).
@@ -289,6 +294,12 @@ class ChunkedReader:
                 pos += remaining
                 self._remaining = 0
                 self._state = _DATA_CRLF
+                if work.startswith(_CRLF_LAST_CHUNK, pos):
+                    # The usual end, whole in this read: the CRLF, a last chunk
+                    # without extensions and an empty trailer section.
+                    events.append(CHUNK_END)
+                    self._state = _DONE
+                    return pos + len(_CRLF_LAST_CHUNK)
                 # The usual boundary, whole in this read: the CRLF and the next
                 # plain size line in one match, under the same limits as below.
                 plain = PLAIN_CHUNK_BOUNDARY.match(work, pos)
@@ -302,11 +313,13 @@ class ChunkedReader:
                         self._state = _DATA
                         pos = plain.end()
             elif state == _SIZE:
-                plain = (
-                    PLAIN_CHUNK_SIZE_LINE.match(work, pos)
-                    if self._finder.fresh
-                    else None
-                )
+                if not self._finder.fresh:
+                    plain = None
+                elif work.startswith(_LAST_CHUNK, pos):
+                    self._state = _DONE  # no extensions, no trailers
+                    return pos + len(_LAST_CHUNK)
+                else:
+                    plain = PLAIN_CHUNK_SIZE_LINE.match(work, pos)
                 if plain is not None:
                     # The usual line, whole in this read: no line search and no
                     # extension parsing. Size 0 (trailers follow), a line over

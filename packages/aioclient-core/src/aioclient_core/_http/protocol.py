@@ -40,6 +40,7 @@ from ._decoding import BodyDecoding
 from ._decompress import get_decompressor
 from ._errors import ContentEncodingError, HttpProcessingError
 from ._models import (
+    CHUNK_END,
     ChunkEnd,
     Event,
     MessageEnd,
@@ -386,6 +387,17 @@ class ResponseHandler(SendingSide):
             # A whole small response in one read: the usual keep-alive case.
             self._deliver_whole(events[0], events[1])
             return
+        if (
+            len(events) == 4
+            and type(events[1]) is bytes
+            and events[2] is CHUNK_END
+            and type(events[0]) is RawResponseMessage
+            and type(events[3]) is MessageEnd
+            and not events[3].raw_trailers
+        ):
+            # The same with a body sent as one chunk (servers that stream).
+            self._deliver_whole(events[0], events[1], one_chunk=True)
+            return
         for index, event in enumerate(events):
             # Exact types first (the usual head, data, end), without calls.
             kind = type(event)
@@ -474,8 +486,13 @@ class ResponseHandler(SendingSide):
             self.transport, self._loop, remaining, lambda: self._reading_paused
         )
 
-    def _deliver_whole(self, head: RawResponseMessage, body: bytes) -> None:
-        """Deliver a response whose head, whole body and end arrived together."""
+    def _deliver_whole(
+        self, head: RawResponseMessage, body: bytes, *, one_chunk: bool = False
+    ) -> None:
+        """Deliver a response whose head, whole body and end arrived together.
+
+        ``one_chunk``: the body came as one chunk of chunked coding.
+        """
         self._start_body(head, bodiless=False, whole=True)
         payload = self._payload
         if (
@@ -485,10 +502,12 @@ class ResponseHandler(SendingSide):
         ):
             # Decoding, or a coding that cannot be undone: the general route.
             self._feed_body(body)
+            if one_chunk:
+                self._end_chunk()
             self._body_ended = True
             self._pump()
             return
-        payload._feed_whole(body)
+        payload._feed_whole(body, one_chunk=one_chunk)
         self._payload = None
         if self._read_timer is not None:
             self._read_timer.cancel()
