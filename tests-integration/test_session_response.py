@@ -130,6 +130,43 @@ async def test_json_content_type_checks() -> None:
             assert await r.json(content_type=None, loads=lambda s: s) == '{"a": 1}'
 
 
+@pytest.mark.parametrize(
+    ("header", "expected", "accepted"),
+    [
+        # The JSON check looks at the header as sent, by prefix, as aiohttp's:
+        # servers that forget the ";" still work.
+        ("application/json charset=utf-8", "application/json", True),
+        ("Application/JSON, charset=utf-8", "application/json", True),
+        ("application/json-seq", "application/json", True),
+        ("text/json", "application/json", False),
+        ("", "application/json", False),
+        # Any other expected type: a substring of the header as sent.
+        ("application/vnd.x; v=2", "vnd.x", True),
+        ("text/plain; x=application/vnd.a+json", "application/vnd.a+json", True),
+        ("", "application/octet-stream", False),  # no header: nothing matches
+    ],
+)
+async def test_json_content_type_check_reads_the_header_as_sent(
+    header: str, expected: str, accepted: bool
+) -> None:
+    extra = f"Content-Type: {header}\r\n" if header else ""
+
+    async def reply(reader: Any, writer: Any) -> None:
+        await read_request(reader)
+        writer.write(response(b'{"a": 1}', extra=extra))
+
+    async with (
+        RawServer(reply) as server,
+        aioclient.ClientSession() as session,
+        session.get(server.url) as resp,
+    ):
+        if accepted:
+            assert await resp.json(content_type=expected) == {"a": 1}
+        else:
+            with pytest.raises(aioclient.ContentTypeError):
+                await resp.json(content_type=expected)
+
+
 async def test_json_loads_gets_the_text_without_surrounding_whitespace() -> None:
     async def handler(request: web.Request) -> web.Response:
         return web.Response(

@@ -83,6 +83,16 @@ def test_trailing_dot_domain_is_host_only() -> None:
     assert sent(jar, "http://x.www.example.com/") == {}
 
 
+@pytest.mark.parametrize("domain", ["127.0.0.1.", "example.com.", "127.0.0.2."])
+def test_trailing_dot_domain_from_an_ip_host_is_host_only(domain: str) -> None:
+    # As for a host name: the Domain attribute is ignored, not the cookie.
+    jar = CookieJar(unsafe=True)
+    set_cookies(jar, "http://127.0.0.1/", f"a=1; Domain={domain}")
+    assert jar.host_only_cookies == {("127.0.0.1", "a")}
+    assert sent(jar, "http://127.0.0.1/") == {"a": "1"}
+    assert sent(jar, "http://127.0.0.2/") == {}
+
+
 @pytest.mark.parametrize(
     ("response_url", "domain"),
     [

@@ -71,8 +71,9 @@ def cookie_scope(
             return (domain, True) if unsafe else None
         return (domain, False) if "." in domain else None
     if is_ip_literal(host):
-        # IP literals never domain-match anything but themselves.
-        if not unsafe or (domain and domain != host):
+        # IP literals never domain-match anything but themselves; a
+        # trailing-dot Domain is ignored here too (host-only, as below).
+        if not unsafe or (domain and not domain.endswith(".") and domain != host):
             return None
         return (host, True)
     if not domain or domain.endswith("."):

@@ -38,6 +38,7 @@ from ._reqinfo import RequestInfo, mask_url
 from ._response_meta import (
     ContentDisposition,
     MediaType,
+    parse_charset,
     parse_disposition,
     parse_links,
     parse_media_type,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ClientResponse"]
 
-_JSON_CONTENT_TYPE = re.compile(r"^application/(?:[\w.+-]+?\+)?json$")
+_JSON_CONTENT_TYPE = re.compile(r"application/(?:[\w.+-]+?\+)?json")
 
 
 class ClientResponse:
@@ -310,7 +311,8 @@ class ClientResponse:
     @property
     def charset(self) -> str | None:
         """The ``charset`` parameter of ``Content-Type``, if any."""
-        return self._media_type().charset
+        raw = self._headers.get(hdrs.CONTENT_TYPE, "") if self._headers else ""
+        return parse_charset(raw)
 
     @property
     def content_length(self) -> int | None:
@@ -368,10 +370,8 @@ class ClientResponse:
         media = self._media_type()
         if media.encoding is not None:
             return media.encoding
-        if media.mimetype in ("application/json", "application/rdap+json") or (
-            media.mimetype == "application/rdap"
-        ):
-            return "utf-8"  # RFC 8259 §8.1 / RFC 9083: always UTF-8
+        if media.utf8:
+            return "utf-8"
         if self._body is None:
             raise RuntimeError(
                 "Cannot compute fallback encoding of a not yet read body"
@@ -397,21 +397,28 @@ class ClientResponse:
     ) -> Any:
         """Read the body and parse it as JSON; an empty body gives ``None``.
 
+        The check reads the ``Content-Type`` header as received, lower-cased:
+        for ``"application/json"`` it must start with a JSON type
+        (``application/json``, ``application/<x>+json``); any other expected
+        type must occur in it.
+
         Raises:
-            ContentTypeError: The media type does not match ``content_type``
+            ContentTypeError: The header does not match ``content_type``
                 (pass ``content_type=None`` to skip the check).
         """
         body = self._body if self._body is not None else await self.read()
         if content_type:
-            mimetype = self.content_type
+            # The header as received (empty when absent), lower-cased, is
+            # checked as aiohttp checks it: JSON types by prefix, so a sloppy
+            # "application/json charset=utf-8" passes, any other by substring.
+            raw = self._headers.get(hdrs.CONTENT_TYPE, "") if self._headers else ""
+            received = raw.lower()
             matches = (
-                _JSON_CONTENT_TYPE.match(mimetype) is not None
+                _JSON_CONTENT_TYPE.match(received) is not None
                 if content_type == "application/json"
-                else content_type in mimetype
+                else content_type in received
             )
             if not matches:
-                # The header as received (empty when absent), as aiohttp shows it.
-                raw = self._headers.get(hdrs.CONTENT_TYPE, "") if self._headers else ""
                 raise ContentTypeError(
                     self._request_info,
                     self._history,
