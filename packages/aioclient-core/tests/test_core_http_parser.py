@@ -431,6 +431,23 @@ def test_no_length_without_read_until_eof_is_empty(impl: ParserFactory) -> None:
     assert [type(e) for e in out.events] == [RawResponseMessage, MessageEnd]
 
 
+@pytest.mark.parametrize("size_line", [b"5 ", b"5\t", b"5 \t ", b"5;a=b ", b"5 ;a \t"])
+def test_whitespace_ending_a_chunk_size_line_is_accepted(
+    impl: ParserFactory, size_line: bytes
+) -> None:
+    # Outside RFC 9112's grammar but unambiguous; servers send it and aiohttp
+    # reads it. Whitespace inside the size ("5 5") stays an error.
+    data = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + size_line
+        + b"\r\nabcde\r\n0 \r\n\r\n"
+    )
+    out = run_all_splits(impl, data, eof=False)
+    assert out.error is None
+    assert out.body == b"abcde"
+    assert out.reusable
+
+
 @pytest.mark.parametrize(
     "te",
     [b"gzip", b"chunked, gzip", b"gzip;q=1"],
@@ -622,6 +639,18 @@ REJECTIONS: list[tuple[str, bytes, type[HttpProcessingError], str]] = [
         "Empty",
     ),
     (
+        "chunked with a parameter",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked;q=1\r\n\r\n0\r\n\r\n",
+        BadHttpMessage,
+        "chunked with parameters",
+    ),
+    (
+        "last coding chunked with a parameter",
+        b'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked ; a="x"\r\n\r\n',
+        BadHttpMessage,
+        "chunked with parameters",
+    ),
+    (
         "te on 1.0",
         b"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
         BadHttpMessage,
@@ -641,10 +670,10 @@ REJECTIONS: list[tuple[str, bytes, type[HttpProcessingError], str]] = [
         "",
     ),
     (
-        "chunk space",
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\n",
+        "chunk space inside",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 5\r\n",
         TransferEncodingError,
-        "",
+        "Invalid chunk-size",
     ),
     (
         "chunk empty",

@@ -101,10 +101,13 @@ TRANSFER_CODING = re.compile(
 
 # RFC 9112 §7.1: chunk = chunk-size [ chunk-ext ] CRLF; chunk-size = 1*HEXDIG;
 # chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ).
+# Whitespace before the CRLF is outside the grammar but harmless (the size is
+# still unambiguous), real servers send it, and aiohttp and llhttp accept it.
 #: A chunk-size line without its CRLF (group 1: the hex size).
 CHUNK_SIZE_LINE = re.compile(
     (
         f"([0-9A-Fa-f]+)(?:[ \t]*;[ \t]*{_TOKEN}(?:[ \t]*=[ \t]*{_PARAM_VALUE})?)*"
+        "[ \t]*"
     ).encode()
 )
 #: The usual chunk-size line with its CRLF: at most 16 hex digits, no extension.

@@ -149,7 +149,15 @@ def transfer_codings(values: list[str]) -> list[str]:
             match = TRANSFER_CODING.fullmatch(stripped)
             if match is None:
                 raise BadHttpMessage(f"Invalid Transfer-Encoding {quote_value(value)}")
-            codings.append(match.group(1).lower())
+            coding = match.group(1).lower()
+            if coding == "chunked" and match.end(1) != len(stripped):
+                # RFC 9112 §7.1: chunked defines no parameters, and readers
+                # disagree on whether "chunked;x=1" is chunked at all (aiohttp
+                # reads such a body until the close): a framing to refuse.
+                raise BadHttpMessage(
+                    f"chunked with parameters in Transfer-Encoding {quote_value(value)}"
+                )
+            codings.append(coding)
     if values and not codings:
         raise BadHttpMessage("Empty Transfer-Encoding header")
     if codings.count("chunked") > 1:
