@@ -817,3 +817,21 @@ def test_an_ignored_max_age_or_expires_is_not_shown_on_the_stored_cookie() -> No
         "c": ("100", ""),
         "d": ("", "Fri, 01 Jan 2100 00:00:00 GMT"),
     }
+
+
+def test_sent_morsels_are_shared_and_follow_the_stored_cookie() -> None:
+    # Each stored cookie's name-and-value morsel is made once (as in aiohttp);
+    # replacing the cookie, or changing its stored morsel, must still show.
+    jar = CookieJar()
+    url = URL("http://example.com/")
+    set_cookies(jar, "http://example.com/", "a=1; Path=/; HttpOnly")
+    first = jar.filter_cookies(url)["a"]
+    assert jar.filter_cookies(url)["a"] is first
+    assert first.output(header="Cookie:") == "Cookie: a=1"
+    set_cookies(jar, "http://example.com/", "a=2; Path=/")
+    assert jar.filter_cookies(url)["a"].value == "2"
+    for morsel in jar:
+        morsel.set("a", "3", "3")
+    assert jar.filter_cookies(url)["a"].value == "3"
+    jar.clear()
+    assert "a" not in jar.filter_cookies(url)

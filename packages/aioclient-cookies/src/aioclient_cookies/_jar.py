@@ -6,11 +6,10 @@ aiohttp 3.14's ``CookieJar`` API on top.
 """
 
 import asyncio
-import heapq
 import os
 import time
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from http.cookies import BaseCookie, Morsel, SimpleCookie
 from types import MappingProxyType
 from typing import Any, ClassVar, NamedTuple
@@ -36,19 +35,16 @@ from ._parsing import (
     fits,
     is_valid_name,
     is_valid_value,
-    make_morsel,
+    parse_set_cookie,
     stored_morsel,
-    wire_value,
 )
 from ._persistence import CookieRecord, SavedCookie, read_records, write_cookies
 from ._scope import candidate_domains, cookie_scope, prefix_allows
+from ._storage import CookieStorage, Key
 from ._types import LooseCookies
 from .abc import AbstractCookieJar, ClearCookiePredicate
 
 __all__ = ["CookieJar"]
-
-
-_Key = tuple[str, str, str]  # (domain, path, name): the RFC 6265 §5.3 identity
 
 
 class _Setter(NamedTuple):
@@ -60,7 +56,7 @@ class _Setter(NamedTuple):
     enforce_prefixes: bool  # False only for caller-supplied shared cookies
 
 
-class CookieJar(AbstractCookieJar):
+class CookieJar(CookieStorage, AbstractCookieJar):
     """A cookie store following RFC 6265 with aiohttp's ``CookieJar`` API.
 
     When several stored cookies with the same name match a request, only one
@@ -117,13 +113,7 @@ class CookieJar(AbstractCookieJar):
             for url in self._secure_origin_urls
             if (origin := origin_of(url)) is not None
         )
-        self._cookies: dict[tuple[str, str], SimpleCookie] = {}
-        self._host_only: set[_Key] = set()
-        self._expirations: dict[_Key, float] = {}
-        self._expiry_heap: list[tuple[float, _Key]] = []
-        # Insertion order doubles as "oldest set first" for eviction.
-        self._order: dict[_Key, None] = {}
-        self._domain_order: dict[str, dict[_Key, None]] = {}
+        self._init_storage()
 
     def _now(self) -> float:
         """Return the current time; tests override this to control the clock.
@@ -194,12 +184,7 @@ class CookieJar(AbstractCookieJar):
                 removed.
         """
         if predicate is None:
-            self._cookies.clear()
-            self._host_only.clear()
-            self._expirations.clear()
-            self._expiry_heap.clear()
-            self._order.clear()
-            self._domain_order.clear()
+            self._clear_storage()
             return
         self._expire(self._now())
         doomed = [
@@ -242,6 +227,31 @@ class CookieJar(AbstractCookieJar):
             response_url: The URL of the response that set them. An empty URL
                 makes them "shared" cookies that are sent to every host.
         """
+        items = cookies.items() if isinstance(cookies, Mapping) else cookies
+        self._update(items, response_url, owned=False)
+
+    def update_cookies_from_headers(
+        self, headers: Sequence[str], response_url: URL
+    ) -> None:
+        """Parse raw ``Set-Cookie`` header values and store the cookies.
+
+        Parsing is lenient (RFC 6265 §5.2): lines that cannot be parsed, or
+        that carry control characters, are skipped without affecting the
+        others.
+
+        Args:
+            headers: The ``Set-Cookie`` header values of a response, one
+                cookie per value.
+            response_url: The URL of that response.
+        """
+        parsed = [cookie for line in headers if (cookie := parse_set_cookie(line))]
+        if parsed:
+            self._update(parsed, response_url, owned=True)
+
+    def _update(
+        self, items: "Iterable[tuple[str, Any]]", response_url: URL, *, owned: bool
+    ) -> None:
+        """Store cookies; ``owned``: the morsels are the jar's to keep."""
         host = response_url.raw_host.lower() if response_url.raw_host else None
         if host is not None and not self._unsafe and is_ip_literal(host):
             return
@@ -253,11 +263,10 @@ class CookieJar(AbstractCookieJar):
         )
         now = self._now()
         self._expire(now)
-        items = cookies.items() if isinstance(cookies, Mapping) else cookies
         for name, item in items:
             morsel = as_morsel(name, item)
             if morsel is not None:
-                self._admit(name, morsel, setter, now)
+                self._admit(name, morsel, setter, now, owned=owned)
 
     def filter_cookies(
         self,
@@ -271,9 +280,11 @@ class CookieJar(AbstractCookieJar):
 
         Returns:
             A ``SimpleCookie`` with at most one morsel per name, chosen by the
-            most-specific rule described on the class. Each morsel is a new
-            one holding only the name, the value and the value to send
-            (``coded_value``), so ``output()`` gives a ``Cookie`` header.
+            most-specific rule described on the class. Each morsel holds
+            only the name, the value and the value to send (``coded_value``),
+            so ``output()`` gives a ``Cookie`` header. As in aiohttp, a
+            stored cookie's morsel is made once and shared by every result:
+            treat it as read-only.
         """
         if not isinstance(request_url, URL):
             warnings.warn(  # type: ignore[unreachable]
@@ -291,32 +302,26 @@ class CookieJar(AbstractCookieJar):
         secure = is_secure_url(request_url, self._secure_origins)
         host = (request_url.raw_host or "").lower()
         request_path = canonical_path(request_url.raw_path) or "/"
-        ranked: list[tuple[tuple[int, int, int], str, Morsel[str]]] = []
+        ranked: list[tuple[tuple[int, int, int], Key, Morsel[str]]] = []
         for domain in candidate_domains(host, self._unsafe):
-            # At most MAX_COOKIES_PER_DOMAIN keys per domain: testing each
-            # stored path stays linear in the request path's length.
-            stored_paths = {key[1] for key in self._domain_order.get(domain, ())}
-            for path in stored_paths:
+            # At most MAX_COOKIES_PER_DOMAIN paths per domain: testing each
+            # stays linear in the request path's length.
+            for path in self._domain_paths.get(domain, ()):
                 if not path_match(request_path, path):
                     continue
-                bucket = self._cookies.get((domain, path))
-                if not bucket:
-                    continue
-                for name, morsel in bucket.items():
-                    host_only = (domain, path, name) in self._host_only
+                for name, morsel in self._cookies[(domain, path)].items():
+                    key = (domain, path, name)
+                    host_only = key in self._host_only
                     if host_only and domain != host:
                         continue
                     if morsel.get("secure") and not secure:
                         continue
                     rank = (len(path), int(host_only), len(domain))
-                    ranked.append((rank, name, morsel))
+                    ranked.append((rank, key, morsel))
         ranked.sort(key=lambda entry: entry[0], reverse=True)
-        for _, name, morsel in ranked:
-            if name not in filtered:
-                # RFC 6265 §5.4 step 4: a Cookie header carries only names and
-                # values; the stored attributes stay in the jar.
-                wire = wire_value(morsel, self._quote_cookie)
-                filtered[name] = make_morsel(name, morsel.value, wire)
+        for _, key, morsel in ranked:
+            if key[2] not in filtered:
+                dict.__setitem__(filtered, key[2], self._wire_morsel(key, morsel))
         return filtered
 
     def save(self, file_path: "str | os.PathLike[str]") -> None:
@@ -378,8 +383,15 @@ class CookieJar(AbstractCookieJar):
         setter: _Setter,
         now: float,
         expiry_override: tuple[float | None] | None = None,
+        *,
+        owned: bool = False,
     ) -> None:
-        """Validate one cookie and store (or delete) it."""
+        """Validate one cookie and store (or delete) it.
+
+        ``owned``: the morsel was made by the jar's own ``Set-Cookie`` parser
+        (whose attributes are already checked), so it is stored itself rather
+        than copied away from a caller.
+        """
         value, coded = morsel.value, morsel.coded_value
         if not isinstance(value, str) or not isinstance(coded, str):
             return
@@ -419,7 +431,12 @@ class CookieJar(AbstractCookieJar):
         if expiry is not None and expiry <= now:
             self._remove(key)  # RFC 6265 §5.3 step 11 then immediate eviction
             return
-        stored = stored_morsel(name, morsel, domain, path)
+        if owned:
+            stored = morsel
+            dict.__setitem__(stored, "domain", domain)
+            dict.__setitem__(stored, "path", path)
+        else:
+            stored = stored_morsel(name, morsel, domain, path)
         drop_ignored_expiry(stored)
         self._store(key, stored, host_only, expiry, now)
 
@@ -431,67 +448,3 @@ class CookieJar(AbstractCookieJar):
         setter = _Setter(host, bool(morsel.get("secure")), "/", host is not None)
         expiry = (record.expires,) if record.saved_expiry else None
         self._admit(record.name, morsel, setter, now, expiry)
-
-    def _store(
-        self,
-        key: _Key,
-        morsel: "Morsel[str]",
-        host_only: bool,
-        expiry: float | None,
-        now: float,
-    ) -> None:
-        # RFC 6265 §5.3 step 11: the new cookie replaces any cookie with the
-        # same (domain, path, name), host-only flag included.
-        self._remove(key)
-        domain, path, name = key
-        self._cookies.setdefault((domain, path), SimpleCookie())[name] = morsel
-        if host_only:
-            self._host_only.add(key)
-        if expiry is not None:
-            self._expirations[key] = expiry
-            heapq.heappush(self._expiry_heap, (expiry, key))
-            if len(self._expiry_heap) > 2 * len(self._expirations) + 64:
-                # Replaced cookies leave stale heap entries; keep it bounded.
-                self._expiry_heap = [(w, k) for k, w in self._expirations.items()]
-                heapq.heapify(self._expiry_heap)
-        self._order[key] = None
-        self._domain_order.setdefault(domain, {})[key] = None
-        self._enforce_limits(domain, now)
-
-    def _enforce_limits(self, domain: str, now: float) -> None:
-        # RFC 6265 §5.3 closing paragraphs: evict expired cookies first, then
-        # the oldest ones of an overfull domain, then the oldest overall.
-        per_domain = self._domain_order.get(domain, {})
-        if len(per_domain) <= self.MAX_COOKIES_PER_DOMAIN and (
-            len(self._order) <= self.MAX_COOKIES
-        ):
-            return
-        self._expire(now)
-        per_domain = self._domain_order.get(domain, {})
-        while len(per_domain) > self.MAX_COOKIES_PER_DOMAIN:
-            self._remove(next(iter(per_domain)))
-        while len(self._order) > self.MAX_COOKIES:
-            self._remove(next(iter(self._order)))
-
-    def _remove(self, key: _Key) -> None:
-        domain, path, name = key
-        bucket = self._cookies.get((domain, path))
-        if bucket is not None:
-            bucket.pop(name, None)
-            if not bucket:
-                del self._cookies[(domain, path)]
-        self._host_only.discard(key)
-        self._expirations.pop(key, None)
-        self._order.pop(key, None)
-        per_domain = self._domain_order.get(domain)
-        if per_domain is not None:
-            per_domain.pop(key, None)
-            if not per_domain:
-                del self._domain_order[domain]
-
-    def _expire(self, now: float) -> None:
-        heap = self._expiry_heap
-        while heap and heap[0][0] <= now:
-            when, key = heapq.heappop(heap)
-            if self._expirations.get(key) == when:
-                self._remove(key)

@@ -6,6 +6,7 @@ jar needs to refuse domain matching on addresses, and the percent-encoded form
 (RFC 3986 §2.1, §6.2.2) in which cookie and request paths are compared.
 """
 
+import functools
 import ipaddress
 import re
 import string
@@ -50,8 +51,12 @@ _TO_CANONICAL = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=512)
 def is_ip_literal(host: str) -> bool:
     """Tell whether *host* is an IP address rather than a domain name.
+
+    Memoized: every request and response asks it of the same few hosts, and
+    a failed ``ipaddress`` parse costs two exceptions.
 
     Args:
         host: A host as found in a URL, without brackets around IPv6 literals.
@@ -214,5 +219,7 @@ def is_secure_url(url: URL, secure_origins: frozenset[Origin]) -> bool:
     """
     if url.scheme.lower() in _SECURE_SCHEMES:
         return True
+    if not secure_origins:
+        return False
     origin = origin_of(url)
     return origin is not None and origin in secure_origins

@@ -144,10 +144,17 @@ def make_morsel(name: str, value: str, coded_value: str) -> "Morsel[str]":
     Returns:
         A new morsel with no attributes.
     """
-    morsel: Morsel[str] = Morsel()
+    # Morsel() would set every reserved attribute to "" one by one; copying
+    # them from one blank morsel is the same result for a fraction of the cost.
+    morsel: Morsel[str] = Morsel.__new__(Morsel)
+    dict.update(morsel, _BLANK_ATTRIBUTES)
     state = {"key": name, "value": value, "coded_value": coded_value}
     cast(_SupportsSetState, morsel).__setstate__(state)
     return morsel
+
+
+#: Every reserved attribute of a new morsel, each "".
+_BLANK_ATTRIBUTES: dict[str, Any] = dict(Morsel())
 
 
 def stored_morsel(
@@ -170,16 +177,17 @@ def stored_morsel(
         A new morsel.
     """
     stored = make_morsel(name, morsel.value, morsel.coded_value)
-    for attr in morsel:
-        if attr in _SCOPE_ATTRIBUTES:
-            continue
+    # (dict's own __setitem__: the keys are a morsel's reserved ones already.)
+    for attr, raw in morsel.items():
+        if raw is None or raw is False or raw == "" or attr in _SCOPE_ATTRIBUTES:
+            continue  # unset (most of them), or the scope set below
         if attr in _FLAG_ATTRIBUTES:
-            if morsel.get(attr):
-                stored[attr] = True
+            if raw:
+                dict.__setitem__(stored, attr, True)
         elif text := attribute_text(morsel, attr):
-            stored[attr] = text
-    stored["domain"] = domain
-    stored["path"] = path
+            dict.__setitem__(stored, attr, text)
+    dict.__setitem__(stored, "domain", domain)
+    dict.__setitem__(stored, "path", path)
     return stored
 
 
