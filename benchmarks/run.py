@@ -176,6 +176,11 @@ class Cell:
     spread: float = 0.0
     server_busy: float = 0.0
     note: str = ""
+    #: Median over rounds of this library's throughput / the reference's in
+    #: the same round, and in how many of those rounds it was at least 1.
+    paired: float | None = None
+    wins: int = 0
+    pairs: int = 0
 
 
 def summarize(scenario: Scenario, lib: str, runs: list[dict[str, Any]]) -> Cell:
@@ -215,6 +220,30 @@ def summarize(scenario: Scenario, lib: str, runs: list[dict[str, Any]]) -> Cell:
     return cell
 
 
+def pair_with_reference(cell: Cell, runs: list[dict[str, Any]]) -> None:
+    """Fill ``cell.paired``: throughput ratios to the reference, round by round.
+
+    Both libraries of a round run back to back, so a slow phase of the machine
+    (other load, frequency changes) weighs on both sides of each ratio; the
+    median of these ratios is steadier than the ratio of the two medians.
+    """
+    rates = {
+        (run["lib"], run["round"]): run["ops"] / run["wall_s"]
+        for run in runs
+        if run.get("status") == "ok" and run["wall_s"] > 0
+    }
+    ratios = [
+        rate / rates[(REFERENCE, index)]
+        for (lib, index), rate in rates.items()
+        if lib == cell.lib and rates.get((REFERENCE, index), 0) > 0
+    ]
+    if cell.lib == REFERENCE or not ratios:
+        return
+    cell.paired = statistics.median(ratios)
+    cell.wins = sum(ratio >= 1.0 for ratio in ratios)
+    cell.pairs = len(ratios)
+
+
 def number(value: float) -> str:
     """Three significant digits or more, with thousands separators."""
     if value >= 100:
@@ -240,7 +269,7 @@ def _ratio(value: float, reference: Cell | None, cpu: bool) -> str:
 
 
 def table(loop: str, cells: dict[str, list[Cell]]) -> str:
-    header = ["scenario", "library", "throughput", "vs aiohttp", "CPU/op",
+    header = ["scenario", "library", "throughput", "vs aiohttp", "paired", "CPU/op",
               "vs aiohttp", "memory", "spread"]  # fmt: skip
     rows: list[list[str]] = []
     notes: list[str] = []
@@ -252,7 +281,7 @@ def table(loop: str, cells: dict[str, list[Cell]]) -> str:
             first = name if index == 0 else ""
             if not cell.ok:
                 status = cell.note.split(":")[0]
-                rows.append([first, cell.lib, status] + [""] * 5)
+                rows.append([first, cell.lib, status] + [""] * 6)
                 if status != "unavailable":  # the reason is in the header already
                     notes.append(f"{name}/{cell.lib}: {cell.note}")
                 continue
@@ -261,6 +290,7 @@ def table(loop: str, cells: dict[str, list[Cell]]) -> str:
                 cell.lib,
                 f"{number(cell.throughput)} {THROUGHPUT_UNIT[scenario.unit]}",
                 _ratio(cell.throughput, reference, cpu=False),
+                f"{cell.paired:.2f}x {cell.wins}/{cell.pairs}" if cell.paired else "",
                 f"{number(cell.cpu_per_op / scale)} {label}",
                 _ratio(cell.cpu_per_op, reference, cpu=True),
                 _memory(scenario, cell.memory),
@@ -269,7 +299,7 @@ def table(loop: str, cells: dict[str, list[Cell]]) -> str:
             if cell.note:
                 notes.append(f"{name}/{cell.lib}: {cell.note}")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    right = {2, 3, 4, 5, 7}
+    right = {2, 3, 4, 5, 6, 8}
 
     def line(row: list[str]) -> str:
         parts = [
@@ -359,7 +389,10 @@ def run(args: argparse.Namespace) -> int:
                         SCENARIOS[name], lib, [r for r in runs if r["lib"] == lib]
                     )
                     for lib in runnable
-                ] + [
+                ]
+                for cell in cells[name]:
+                    pair_with_reference(cell, runs)
+                cells[name] += [
                     Cell(lib=lib, note=f"unavailable: {unavailable[lib]}")
                     for lib in args.libs
                     if lib in unavailable
