@@ -248,14 +248,16 @@ class StreamReader(StreamFeed):
             ``False``. ``(b"", False)`` means EOF.
         """
         while True:
-            self._raise_if_failed()
+            if self._exception is not None:  # (_raise_if_failed, inlined)
+                raise self._exception
             splits = self._http_chunk_splits
             while splits:
                 pos = splits.popleft()
-                if pos == self._cursor:
+                cursor = self._cursor
+                if pos == cursor:
                     return (b"", True)
-                if pos > self._cursor:
-                    return (self._read_nowait(pos - self._cursor), True)
+                if pos > cursor:
+                    return (self._read_nowait(pos - cursor), True)
             if self._buffer:
                 return (self._read_nowait_chunk(-1), False)
             if self._eof:

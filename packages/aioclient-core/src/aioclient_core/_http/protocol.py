@@ -72,9 +72,7 @@ class ResponseHandler(SendingSide):
         self.closed: asyncio.Future[None] = loop.create_future()
         self._messages: DataQueue[_Message] = DataQueue(loop)
         self._parser: ResponseParser | None = None
-        self._chunked_body = False  # the current body uses chunked coding
         self._payload: StreamReader | None = None
-        self._in_chunk = False
         # The current body's content decoding, if it has a coding to undo.
         self._decoding: BodyDecoding | None = None
         self._body_ended = False
@@ -402,7 +400,15 @@ class ResponseHandler(SendingSide):
             # Exact types first (the usual head, data, end), without calls.
             kind = type(event)
             if kind is bytes or kind is memoryview:
-                self._feed_body(event)  # type: ignore[arg-type]
+                payload = self._payload
+                if (
+                    payload is not None
+                    and self._decoding is None
+                    and payload._exception is None
+                ):
+                    payload.feed_data(event)  # type: ignore[arg-type]
+                else:
+                    self._feed_body(event)  # type: ignore[arg-type]
             elif kind is ChunkEnd:
                 self._end_chunk()
             elif kind is MessageEnd:
@@ -436,9 +442,8 @@ class ResponseHandler(SendingSide):
             self._release_continue()
 
     def _end_chunk(self) -> None:
-        if self._payload is not None and self._in_chunk:
+        if self._payload is not None:
             self._payload.end_http_chunk_receiving()
-        self._in_chunk = False
 
     def _start_body(
         self, head: RawResponseMessage, *, bodiless: bool, whole: bool = False
@@ -446,9 +451,7 @@ class ResponseHandler(SendingSide):
         # A final answer also ends any wait for 100 Continue (RFC 9110 §10.1.1).
         if self._continue_waiter is not None:
             self._release_continue()
-        self._chunked_body = head.chunked
         self._body_ended = False
-        self._in_chunk = False
         self._decoding = None
         if bodiless:
             self._payload = None
@@ -463,6 +466,10 @@ class ResponseHandler(SendingSide):
         )
         self._total_timer = None  # the stream has it; an idle connection need not
         self._payload = payload
+        if head.chunked:
+            # Chunk ends are recorded for readchunk() (a chunk that decodes to
+            # nothing is not: see end_http_chunk_receiving).
+            payload.begin_http_chunk_receiving()
         if self._auto_decompress and head.compression:
             decoder = get_decompressor(head.compression)
             if decoder is None:
@@ -517,9 +524,6 @@ class ResponseHandler(SendingSide):
         # (The stream's attribute, not its exception() method: once per read.)
         if payload is None or payload._exception is not None:
             return
-        if self._chunked_body and not self._in_chunk:
-            payload.begin_http_chunk_receiving()
-            self._in_chunk = True
         if self._decoding is None:
             payload.feed_data(data)
             return
