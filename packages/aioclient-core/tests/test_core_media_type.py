@@ -64,6 +64,8 @@ def test_media_types(
         "application/vnd.a+json; charset=a_b.c+d-e",
         "x/y; charset=a:b",  # ":" ends a MIME token
         "text/plain; charset=utf-8; format=flowed",
+        "text/html; Charset=UTF-8",
+        "TEXT/HTML;CHARSET=utf-8",
     ],
 )
 def test_the_plain_charset_shortcut_agrees_with_the_mime_rules(raw: str) -> None:

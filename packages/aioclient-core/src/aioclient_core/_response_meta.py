@@ -74,7 +74,9 @@ def parse_media_type(raw: str) -> MediaType:
 _HEADER_PARSER = email.parser.HeaderParser(policy=email.policy.HTTP)
 # The usual shape, "type/subtype; charset=token", read without the email
 # package (whose parse costs about 100 us).
-_PLAIN_CHARSET = re.compile(r"[A-Za-z0-9/.+-]*\s*;\s*charset=([A-Za-z0-9_.+-]+)\s*")
+_PLAIN_CHARSET = re.compile(
+    r"[A-Za-z0-9/.+-]*\s*;\s*(?i:charset)=([A-Za-z0-9_.+-]+)\s*"
+)
 
 
 @functools.lru_cache(maxsize=64)
