@@ -829,6 +829,15 @@ def test_error_str_format(impl: ParserFactory) -> None:
 
 LIMITS: list[tuple[str, bytes, dict[str, int], type[HttpProcessingError], str]] = [
     (
+        # Not a status line at all: refused as such before its length counts,
+        # so every split gives the same error (found by fuzzing).
+        "junk over the status line limit",
+        b"XTTP/1.1 200 OK\r\n\r\n",
+        {"max_line_size": 4},
+        BadStatusLine,
+        "Invalid HTTP/1.x status line",
+    ),
+    (
         "status line",
         b"HTTP/1.1 200 " + b"R" * 100 + b"\r\n\r\n",
         {"max_line_size": 50},

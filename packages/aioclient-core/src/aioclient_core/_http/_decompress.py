@@ -349,6 +349,10 @@ def _brotli_module() -> Any:
     return None
 
 
+#: Longest zstd frame header: magic, descriptor, window, dictionary ID, size.
+_ZSTD_MAX_HEADER = 18
+
+
 class ZstdDecompressor(_MemberDecoder):
     """Streaming ``zstd`` decoder (RFC 8878), multi-frame aware.
 
@@ -363,10 +367,12 @@ class ZstdDecompressor(_MemberDecoder):
         ContentEncodingError: No suitable zstd module is installed.
     """
 
-    __slots__ = ("_module",)
+    __slots__ = ("_declared", "_head", "_module")
 
     def __init__(self, *, max_empty_members: int = DEFAULT_MAX_EMPTY_MEMBERS) -> None:
         super().__init__("zstd", max_empty_members)
+        self._declared: int | None = None
+        self._head: bytes | None = None  # a frame header being gathered
         self._module = _zstd_module()
         if self._module is None:
             raise ContentEncodingError(
@@ -375,19 +381,45 @@ class ZstdDecompressor(_MemberDecoder):
 
     def _new_member(self) -> bool:
         self._obj = self._module.ZstdDecompressor()
+        self._declared = None
+        self._head = b""
         return True
 
     def _step(self, room: int) -> tuple[bytes, bool]:
         obj = self._obj
         # The decoder keeps unread input itself; only feed it when it asks.
         chunk = self._take() if obj.needs_input else b""
+        if chunk and self._head is not None:
+            self._learn_declared_size(chunk)
         piece: bytes = obj.decompress(chunk, room)
         if obj.eof:
             self._off -= len(obj.unused_data)
         return piece, bool(piece) or bool(chunk)
 
+    def _learn_declared_size(self, chunk: bytes) -> None:
+        """Read the frame's declared content size (RFC 8878 §3.1.1.1.4).
+
+        The decoder can report the end of a frame whose blocks fall short of
+        that size when its output room is smaller than the size, so the count
+        is checked against it when the frame ends (:meth:`_member_done`).
+        """
+        assert self._head is not None
+        head = self._head + chunk[:_ZSTD_MAX_HEADER]
+        try:
+            info = self._module.get_frame_info(head)
+        except Exception:  # header not whole yet, or a skippable frame
+            self._head = head if len(head) < _ZSTD_MAX_HEADER else None
+            return
+        self._declared = info.decompressed_size
+        self._head = None
+
     def _member_done(self) -> bool:
         done: bool = self._obj.eof
+        if done and self._declared not in (None, self._member_output):
+            raise ContentEncodingError(
+                "Can not decode content-encoding: zstd (a frame decoded to "
+                f"{self._member_output} bytes, its header declares {self._declared})"
+            )
         return done
 
 

@@ -401,6 +401,14 @@ class ResponseParser:
     ) -> tuple[int, bool]:
         """Consume status and field lines; return ``(pos, head_complete)``."""
         if self._status is None:
+            # Fail early on anything that cannot become "HTTP/", before the
+            # length check: the error must not depend on how the bytes were
+            # split (a long line of junk is BadStatusLine however it arrives).
+            prefix = bytes(work[pos : pos + 5])
+            if not b"HTTP/".startswith(prefix):
+                raise BadStatusLine(
+                    prefix, f"Invalid HTTP/1.x status line {snippet(prefix)}"
+                )
             end = self._finder.find(work, pos, self._max_line_size, "status line")
             if end == BARE_LF:
                 line = bytes(work[pos : pos + 100])
@@ -408,13 +416,6 @@ class ResponseParser:
                     line, f"Status line ends with a bare LF: {snippet(line)}"
                 )
             if end < 0:
-                # Fail early on anything that cannot become "HTTP/".
-                prefix = bytes(work[pos : pos + 5])
-                if not b"HTTP/".startswith(prefix):
-                    raise BadStatusLine(
-                        prefix,
-                        f"Invalid HTTP/1.x status line {snippet(prefix)}",
-                    )
                 return pos, False
             self._status = parse_status_line(work, pos, end)
             self._fields = FieldBlock(self._max_field_size, self._max_headers)
