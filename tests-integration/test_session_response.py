@@ -457,3 +457,19 @@ async def test_json_body_decoded_with_declared_charset() -> None:
         session.get(url) as r,
     ):
         assert await r.json() == {"k": "é"}
+
+
+async def test_content_length_reads_ascii_digits_only() -> None:
+    # A 2xx answer to CONNECT has no body, so its framing fields are not
+    # checked: "²" (a digit to str.isdigit) must not make the property raise.
+    async def reply(reader: Any, writer: Any) -> None:
+        await read_request(reader)
+        writer.write("HTTP/1.1 200 OK\r\nContent-Length: ²\r\n\r\n".encode())
+
+    async with (
+        RawServer(reply) as server,
+        aioclient.ClientSession() as session,
+        session.request("CONNECT", server.url) as resp,
+    ):
+        assert resp.status == 200
+        assert resp.content_length is None

@@ -835,3 +835,20 @@ def test_sent_morsels_are_shared_and_follow_the_stored_cookie() -> None:
     assert jar.filter_cookies(url)["a"].value == "3"
     jar.clear()
     assert "a" not in jar.filter_cookies(url)
+
+
+@pytest.mark.parametrize("quote_cookie", [True, False])
+def test_a_semicolon_in_a_value_never_goes_raw(quote_cookie: bool) -> None:
+    # 'q="a\073b"' decodes to 'a;b': sent raw it would add a cookie "b" to the
+    # request (found by fuzzing; aiohttp sends it raw with quote_cookie=False).
+    jar = CookieJar(quote_cookie=quote_cookie)
+    set_cookies(jar, "http://example.com/", 'q="a\\073b"', "r=plain")
+    header = jar.filter_cookies(URL("http://example.com/")).output(
+        header="Cookie:", sep=";"
+    )
+    assert "a;b" not in header
+    assert 'q="a\\073b"' in header
+    assert "r=plain" in header
+    jar.update_cookies({"s": "x;y"})
+    morsel = jar.filter_cookies(URL("http://example.com/"))["s"]
+    assert ";" not in morsel.coded_value

@@ -78,3 +78,14 @@ def test_parsed_values_are_shared_and_immutable() -> None:
     assert _parse_media_type("text/plain; charset=utf-8") is first
     with pytest.raises(AttributeError):
         first.encoding = "ascii"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "text/plain; charset*",  # the email package raises IndexError here
+        "text/plain; charset*=undefined''%41",  # a codec that cannot decode
+    ],
+)
+def test_charset_of_junk_is_none_not_an_error(raw: str) -> None:
+    assert parse_charset(raw) is None  # found by fuzzing

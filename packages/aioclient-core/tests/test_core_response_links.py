@@ -42,3 +42,16 @@ def test_several_header_lines_add_up() -> None:
         URL("http://h.example/dir/a"),
         URL("http://h.example/dir/b"),
     ]
+
+
+def test_links_with_invalid_targets_are_skipped() -> None:
+    # A peer's bad target must not make ``resp.links`` raise (found by fuzzing).
+    links = parse_links(
+        ["<http://[>; rel=a, <http://h:99999/>; rel=b, <ok>; rel=c"], BASE
+    )
+    assert list(links) == ["c"]
+
+
+def test_the_url_entry_is_always_the_resolved_target() -> None:
+    links = parse_links(["</a>; rel=next; url=x; URL=y"], BASE)
+    assert links["next"].getall("url") == [URL("http://h.example/a")]

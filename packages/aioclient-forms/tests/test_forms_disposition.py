@@ -163,3 +163,23 @@ def test_parser_never_raises(header: str) -> None:
         content_disposition_filename(params, "name")
     assert disptype is None or disptype == disptype.lower()
     assert all(key == key.lower() for key in params)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "attachment; filename*0=a'b",  # a continuation with one quote
+        "attachment; filename*=undefined''%41",  # a codec that cannot decode
+        "attachment; filename*=punycode''%5c",
+        "attachment; filename*0=\"\xff''%41\"",  # a charset name that is not text
+        "attachment; filename*0*=x-no-such''%41",
+    ],
+)
+def test_peer_charsets_never_make_parsing_raise(header: str) -> None:
+    # The charset name comes from the peer; whatever it is, the filename is
+    # just unknown (found by fuzzing).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        disposition, params = parse_content_disposition(header)
+    assert disposition == "attachment"
+    assert content_disposition_filename(params) is None

@@ -284,15 +284,18 @@ def wire_value(morsel: "Morsel[str]", quote: bool) -> str:
         quote: The jar's ``quote_cookie`` setting.
 
     Returns:
-        The raw value when *quote* is false; otherwise the coded value as
-        received if it starts with a double quote, else the value quoted the
-        way ``SimpleCookie`` quotes values.
+        The raw value when *quote* is false (unless it holds a ``;``);
+        otherwise the coded value as received if it starts with a double
+        quote, else the value quoted the way ``SimpleCookie`` quotes values.
     """
     value: str = morsel.value
-    if not quote:
+    if not quote and ";" not in value:
         return value
+    # RFC 6265 §4.1.1: ";" ends a cookie-pair. Sent raw (quote_cookie=False,
+    # a value like "a\073b" received quoted) it would start another cookie in
+    # the request, so such a value always goes quoted.
     coded: str = morsel.coded_value
-    if coded.startswith('"'):
+    if coded.startswith('"') and ";" not in coded:
         # RFC 6265 §5.4 step 4 sends the cookie-value as it was received;
         # re-quoting '"x' would send '"\\"x"' instead. A coded value made by
         # SimpleCookie starts with '"' only when it is quoted, so it is kept.

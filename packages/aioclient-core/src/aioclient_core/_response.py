@@ -318,7 +318,10 @@ class ClientResponse:
     def content_length(self) -> int | None:
         """The ``Content-Length`` value, if present."""
         value = self._headers.get(hdrs.CONTENT_LENGTH) if self._headers else None
-        return int(value) if value is not None and value.isdigit() else None
+        # (ASCII digits only: str.isdigit() also admits "²", which int() refuses.)
+        if value is None or not (value.isascii() and value.isdigit()):
+            return None
+        return int(value)
 
     @property
     def content_disposition(self) -> ContentDisposition | None:

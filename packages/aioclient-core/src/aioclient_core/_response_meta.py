@@ -98,12 +98,18 @@ def parse_charset(raw: str) -> str | None:
 
 def _mime_charset(raw: str) -> str | None:
     """:func:`parse_charset` by the email package alone."""
-    message = _HEADER_PARSER.parsestr(f"Content-Type: {raw}")
-    params = dict(message.get_params((), header="content-type")[1:])
+    try:
+        message = _HEADER_PARSER.parsestr(f"Content-Type: {raw}")
+        params = dict(message.get_params((), header="content-type")[1:])
+    except Exception:  # the email package fails in assorted ways on junk
+        return None
     # (An RFC 2231 value may come as a (charset, language, text) triple.)
     value: object = params.get("charset")
     if isinstance(value, tuple):
-        return collapse_rfc2231_value(value)
+        try:
+            return collapse_rfc2231_value(value)
+        except (LookupError, ValueError):  # the peer's charset name
+            return None
     return value if isinstance(value, str) else None
 
 
@@ -151,10 +157,16 @@ def parse_links(
             if not item.startswith("<") or ">" not in item:
                 continue  # not a link-value ("<" URI-Reference ">"): skipped
             target, _, rest = item[1:].partition(">")
+            try:
+                url = base.join(URL(target))
+            except ValueError:
+                continue  # not a URI-Reference (e.g. "http://[", port 99999)
             link: MultiDict[str | URL] = MultiDict()
             for key, param in _LINK_PARAM.findall(rest):
-                # Parameter names are case-insensitive (RFC 8288 §3).
-                link.add(key.lower(), param.strip('"'))
-            link.add("url", base.join(URL(target)))
+                # Parameter names are case-insensitive (RFC 8288 §3); "url" is
+                # this mapping's own key for the target, never the peer's.
+                if key.lower() != "url":
+                    link.add(key.lower(), param.strip('"'))
+            link.add("url", url)
             links.add(str(link.get("rel", target)), MultiDictProxy(link))
     return MultiDictProxy(links)

@@ -96,10 +96,17 @@ def _decode_extended(value: str) -> str | None:
     if not is_token(value) or value.count("'") != 2:
         return None
     charset, _, encoded = value.split("'", 2)
+    return _percent_decode(encoded, charset)
+
+
+def _percent_decode(encoded: str, charset: str) -> str | None:
+    """Decode RFC 8187 percent-encoded octets; ``None`` if they do not decode."""
     try:
         return unquote(encoded, charset or "utf-8", "strict")
-    except (LookupError, UnicodeDecodeError):
-        # Both the charset name and the octets come from the peer.
+    except (LookupError, ValueError):
+        # Both the charset name and the octets come from the peer: an unknown
+        # name, a codec that cannot decode ("undefined", "punycode"), a name
+        # that is not text, or octets invalid in the charset.
         return None
 
 
@@ -215,8 +222,8 @@ def content_disposition_filename(
     joined = "".join(parts)
     if "'" not in joined:
         return joined
-    charset, _, encoded = joined.split("'", 2)
-    try:
-        return unquote(encoded, charset or "utf-8", "strict")
-    except (LookupError, UnicodeDecodeError):
-        return None
+    charset, _, rest = joined.partition("'")
+    _, quote, encoded = rest.partition("'")
+    if not quote:
+        return None  # charset'language' needs both quotes (RFC 2231 §4)
+    return _percent_decode(encoded, charset)
