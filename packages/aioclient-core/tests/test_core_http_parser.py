@@ -838,6 +838,13 @@ LIMITS: list[tuple[str, bytes, dict[str, int], type[HttpProcessingError], str]] 
         "Invalid HTTP/1.x status line",
     ),
     (
+        "junk after the status line limit",
+        b"HTTP\x00/1.1 200 OK\r\n\r\n",
+        {"max_line_size": 1},
+        LineTooLong,
+        "status line",
+    ),
+    (
         "status line",
         b"HTTP/1.1 200 " + b"R" * 100 + b"\r\n\r\n",
         {"max_line_size": 50},

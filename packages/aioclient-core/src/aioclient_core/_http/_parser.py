@@ -404,7 +404,9 @@ class ResponseParser:
             # Fail early on anything that cannot become "HTTP/", before the
             # length check: the error must not depend on how the bytes were
             # split (a long line of junk is BadStatusLine however it arrives).
-            prefix = bytes(work[pos : pos + 5])
+            # Only bytes within the limit are looked at, so that a limit under
+            # five bytes is hit alike whole or byte by byte.
+            prefix = bytes(work[pos : pos + min(5, self._max_line_size + 1)])
             if not b"HTTP/".startswith(prefix):
                 raise BadStatusLine(
                     prefix, f"Invalid HTTP/1.x status line {snippet(prefix)}"
