@@ -28,7 +28,7 @@ TOOLS_VENV = ROOT / ".tools-venv"
 REQUIREMENTS = ROOT / "tools" / "requirements-nox.txt"
 STAMP = TOOLS_VENV / "requirements.sha256"
 # The sessions CI runs: keep in sync with nox.options.sessions in noxfile.py.
-TEST_SESSIONS = ["tests", "isolation", "integration", "mypy", "lint", "docs"]
+TEST_SESSIONS = ["tests", "isolation", "integration", "mypy", "lint", "docs", "fuzz"]
 
 
 def _venv_python() -> pathlib.Path:
