@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -169,3 +170,28 @@ def main(
             _write_seeds(first, seeds)
     atheris.Setup(args, test_one_input)
     atheris.Fuzz()
+
+
+_CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def reachable(text: str) -> str:
+    """Say whether a header value could arrive through the response parser.
+
+    The parser refuses control characters in field values, so an input with
+    them can only reach a parser through its Python API.
+    """
+    if _CTL.search(text):
+        return "has CTLs (API-only)"
+    return "reachable via the response parser"
+
+
+def split_at(data: bytes, cuts: list[int]) -> list[bytes]:
+    """Cut ``data`` at the given offsets (taken modulo its length + 1)."""
+    points = sorted({cut % (len(data) + 1) for cut in cuts})
+    chunks, prev = [], 0
+    for point in points:
+        chunks.append(data[prev:point])
+        prev = point
+    chunks.append(data[prev:])
+    return chunks

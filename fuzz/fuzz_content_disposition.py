@@ -47,12 +47,11 @@ with atheris.instrument_imports(
     from aioclient_core._response_meta import ContentDisposition, parse_disposition
     from aioclient_forms import content_disposition_filename, parse_content_disposition
 
-from _harness import finding, main, seed, split_params
+from _harness import finding, main, reachable, seed, split_params
 
 warnings.simplefilter("ignore")
 
 NAMES = ("filename", "name", "x", "")
-_CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def _tag(exc: BaseException) -> str:
@@ -66,14 +65,6 @@ def _tag(exc: BaseException) -> str:
     return "escape"
 
 
-def _reachable(text: str) -> str:
-    return (
-        "reachable via the response parser"
-        if not _CTL.search(text)
-        else "has CTLs (API-only)"
-    )
-
-
 def TestOneInput(data: bytes) -> None:
     """Run one fuzz input through the target and check the invariants."""
     payload, fdp = split_params(data)
@@ -84,7 +75,7 @@ def TestOneInput(data: bytes) -> None:
     except Exception as exc:
         finding(
             _tag(exc),
-            f"parse_content_disposition({value!r}) raised {exc!r} ({_reachable(value)})",
+            f"parse_content_disposition({value!r}) raised {exc!r} ({reachable(value)})",
         )
         return
     if not (dtype is None or isinstance(dtype, str)) or not isinstance(params, dict):
@@ -105,7 +96,7 @@ def TestOneInput(data: bytes) -> None:
             finding(
                 _tag(exc),
                 f"content_disposition_filename({params!r}, {lookup!r}) raised {exc!r} "
-                f"(value {value!r}, {_reachable(value)})",
+                f"(value {value!r}, {reachable(value)})",
             )
             return
         if got is not None and not isinstance(got, str):
@@ -115,7 +106,7 @@ def TestOneInput(data: bytes) -> None:
     except Exception as exc:
         finding(
             _tag(exc),
-            f"parse_disposition({value!r}) raised {exc!r} ({_reachable(value)})",
+            f"parse_disposition({value!r}) raised {exc!r} ({reachable(value)})",
         )
         return
     if not isinstance(cd, ContentDisposition) or not isinstance(

@@ -41,6 +41,8 @@ from __future__ import annotations
 
 import gzip
 import zlib
+from collections.abc import Callable
+from typing import Any
 
 import atheris
 
@@ -52,7 +54,7 @@ with atheris.instrument_imports(include=["aioclient_core"]):
         supported_encodings,
     )
 
-from _harness import finding, main, seed, split_params
+from _harness import finding, main, seed, split_at, split_params
 
 try:
     import brotli
@@ -102,6 +104,21 @@ def _drive(encoding: str, chunks: list[bytes], max_length: int) -> bytes:
     return bytes(out)
 
 
+def _members(payload: bytes, new_decoder: Callable[[], Any]) -> bytes:
+    """Decode member after member (gzip, zstd frames); raise if one is cut off."""
+    out = bytearray()
+    rest = payload
+    while rest:
+        decoder = new_decoder()
+        out += decoder.decompress(rest, OUTPUT_CAP + 1 - len(out))
+        if len(out) > OUTPUT_CAP:
+            raise _Capped
+        if not decoder.eof:
+            raise ValueError("truncated")
+        rest = decoder.unused_data
+    return bytes(out)
+
+
 def _reference(encoding: str, payload: bytes) -> bytes:
     """Decode with the libraries directly; raises on corrupt data."""
     if encoding in ("gzip", "deflate"):
@@ -115,17 +132,7 @@ def _reference(encoding: str, payload: bytes) -> bytes:
             cmf, flg = payload[0], payload[1]
             wrapped = cmf & 0x0F == 8 and (cmf << 8 | flg) % 31 == 0
             wbits = zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
-        out = bytearray()
-        rest = payload
-        while rest:
-            d = zlib.decompressobj(wbits=wbits)
-            out += d.decompress(rest, OUTPUT_CAP + 1 - len(out))
-            if len(out) > OUTPUT_CAP:
-                raise _Capped
-            if not d.eof:
-                raise ValueError("truncated")
-            rest = d.unused_data
-        return bytes(out)
+        return _members(payload, lambda: zlib.decompressobj(wbits=wbits))
     if encoding == "br":
         d = brotli.Decompressor()
         out = d.process(payload, output_buffer_limit=OUTPUT_CAP + 1)
@@ -135,28 +142,12 @@ def _reference(encoding: str, payload: bytes) -> bytes:
             raise ValueError("truncated")
         return out
     if encoding == "zstd":
-        out = bytearray()
-        rest = payload
-        while rest:
-            d = zstd.ZstdDecompressor()
-            out += d.decompress(rest, OUTPUT_CAP + 1 - len(out))
-            if len(out) > OUTPUT_CAP:
-                raise _Capped
-            if not d.eof:
-                raise ValueError("truncated")
-            rest = d.unused_data
-        return bytes(out)
+        return _members(payload, zstd.ZstdDecompressor)
     raise AssertionError(encoding)
 
 
 def _split(data: bytes, cuts: list[int]) -> list[bytes]:
-    points = sorted({c % (len(data) + 1) for c in cuts})
-    chunks, prev = [], 0
-    for p in points:
-        chunks.append(data[prev:p])
-        prev = p
-    chunks.append(data[prev:])
-    return [c for c in chunks if c]
+    return [chunk for chunk in split_at(data, cuts) if chunk]
 
 
 def _outcome(encoding: str, chunks: list[bytes], max_length: int) -> tuple[str, bytes]:

@@ -37,7 +37,6 @@ Documented exceptions allowed: none.
 from __future__ import annotations
 
 import codecs
-import re
 import warnings
 
 import atheris
@@ -53,7 +52,7 @@ with atheris.instrument_imports(
     )
     from aioclient_forms import parse_mimetype
 
-from _harness import finding, main, seed, split_params
+from _harness import finding, main, reachable, seed, split_params
 from multidict import MultiDictProxy
 from yarl import URL
 
@@ -65,15 +64,6 @@ BASES = (
     URL("http://[::1]/x/"),
     URL("http://127.0.0.1/"),
 )
-_CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-
-
-def _reachable(text: str) -> str:
-    return (
-        "reachable via the response parser"
-        if not _CTL.search(text)
-        else "has CTLs (API-only)"
-    )
 
 
 def TestOneInput(data: bytes) -> None:
@@ -81,7 +71,7 @@ def TestOneInput(data: bytes) -> None:
     payload, fdp = split_params(data)
     base = BASES[fdp.ConsumeIntInRange(0, len(BASES) - 1)]
     text = payload.decode("utf-8", "surrogateescape")
-    where = _reachable(text)
+    where = reachable(text)
 
     try:
         mtype, subtype, params = parse_mimetype(text)

@@ -50,7 +50,7 @@ with atheris.instrument_imports(include=["aioclient_core"]):
         Upgraded,
     )
 
-from _harness import finding, main, seed, split_params
+from _harness import finding, main, seed, split_at, split_params
 
 METHODS = ("GET", "HEAD", "CONNECT", "POST")
 MAX_MESSAGE = 2000
@@ -158,16 +158,6 @@ def _split_tag(whole: tuple[object, ...], other: tuple[object, ...]) -> str:
     return "split"
 
 
-def _split(data: bytes, cuts: list[int]) -> list[bytes]:
-    points = sorted({c % (len(data) + 1) for c in cuts})
-    chunks, prev = [], 0
-    for p in points:
-        chunks.append(data[prev:p])
-        prev = p
-    chunks.append(data[prev:])
-    return chunks
-
-
 def TestOneInput(data: bytes) -> None:
     """Run one fuzz input through the target and check the invariants."""
     payload, fdp = split_params(data)
@@ -199,7 +189,7 @@ def TestOneInput(data: bytes) -> None:
             "bound", f"{produced} body/upgrade bytes from {len(payload)} input bytes"
         )
 
-    variants = [("split", _split(payload, cuts))]
+    variants = [("split", split_at(payload, cuts))]
     if len(payload) <= BYTEWISE_MAX:
         variants.append(("bytewise", [payload[i : i + 1] for i in range(len(payload))]))
     for name, chunks in variants:

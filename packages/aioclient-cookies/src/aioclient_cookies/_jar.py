@@ -233,16 +233,10 @@ class CookieJar(CookieStorage, AbstractCookieJar):
     def update_cookies_from_headers(
         self, headers: Sequence[str], response_url: URL
     ) -> None:
-        """Parse raw ``Set-Cookie`` header values and store the cookies.
+        """As :meth:`AbstractCookieJar.update_cookies_from_headers`.
 
-        Parsing is lenient (RFC 6265 §5.2): lines that cannot be parsed, or
-        that carry control characters, are skipped without affecting the
-        others.
-
-        Args:
-            headers: The ``Set-Cookie`` header values of a response, one
-                cookie per value.
-            response_url: The URL of that response.
+        The morsels the parser makes are the jar's own, so they are stored
+        without the copy :meth:`update_cookies` makes of a caller's morsels.
         """
         parsed = [cookie for line in headers if (cookie := parse_set_cookie(line))]
         if parsed:
