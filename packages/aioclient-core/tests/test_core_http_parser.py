@@ -1144,3 +1144,15 @@ def test_plain_chunk_size_lines_follow_the_general_rules(
     else:
         assert out.error is None
         assert out.body == before[3:-2] + b"x" * int(size_line, 16)
+
+
+@pytest.mark.parametrize("end", [b"\r\n", b"\n", b"\r"])
+def test_an_invalid_status_line_is_quoted_up_to_its_end(
+    impl: ParserFactory, end: bytes
+) -> None:
+    parser = impl()
+    parser.expect_response("GET")
+    with pytest.raises(BadStatusLine) as info:
+        parser.feed_data(b"FOO BAR" + end + b"Set-Cookie: s=secret\r\n\r\n")
+    assert "b'FOO BAR'" in str(info.value)
+    assert "secret" not in str(info.value)

@@ -27,6 +27,7 @@ Events produced by the failing call before the error are kept in
 :attr:`ResponseParser.events_before_error`.
 """
 
+import re
 from collections.abc import Callable
 from typing import Protocol
 
@@ -63,6 +64,8 @@ from ._recent import RecentResults
 __all__ = ["RESPONSE_PARSERS", "ResponseParser", "ResponseParserInterface"]
 
 _IDLE, _HEAD, _BODY, _DONE, _UPGRADED, _CLOSED = range(6)
+#: Where a line ends for quoting it in an error: at its CR or LF.
+_LINE_END = re.compile(rb"[\r\n]")
 _END_KEEP = MessageEnd(EMPTY_TRAILERS, (), False)
 _END_CLOSE = MessageEnd(EMPTY_TRAILERS, (), True)
 
@@ -408,8 +411,10 @@ class ResponseParser:
             # five bytes is hit alike whole or byte by byte.
             prefix = bytes(work[pos : pos + min(5, self._max_line_size + 1)])
             if not b"HTTP/".startswith(prefix):
+                # Shown: the line as far as it arrived, never past its end.
+                line = _LINE_END.split(bytes(work[pos : pos + 100]), 1)[0]
                 raise BadStatusLine(
-                    prefix, f"Invalid HTTP/1.x status line {snippet(prefix)}"
+                    line, f"Invalid HTTP/1.x status line {snippet(line)}"
                 )
             end = self._finder.find(work, pos, self._max_line_size, "status line")
             if end == BARE_LF:
