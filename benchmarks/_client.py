@@ -68,7 +68,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     ]
     meter = Meter()
     amount = scenario.quick if args.quick else scenario.amount
-    ctx = Context(base_url=args.base_url, amount=amount, meter=meter)
+    ctx = Context(
+        base_url=args.base_url, amount=amount, meter=meter, repeat=scenario.repeat
+    )
     with asyncio.Runner(loop_factory=factory) as runner:
         outcome = runner.run(function(module, ctx))
     return {

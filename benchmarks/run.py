@@ -329,7 +329,11 @@ def list_scenarios() -> None:
             full, quick = (f"{size // MiB} MiB" for size in sizes)
         else:
             full, quick = (f"{size} {scenario.unit}" for size in sizes)
-        print(f"{scenario.name:<17} {scenario.title} [{full}; --quick {quick}]")
+        times = f" x {scenario.repeat}" if scenario.repeat > 1 else ""
+        print(
+            f"{scenario.name:<17} {scenario.title} "
+            f"[{full}{times}; --quick {quick}{times}]"
+        )
 
 
 def run(args: argparse.Namespace) -> int:

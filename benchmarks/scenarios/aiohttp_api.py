@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from types import ModuleType
-from typing import Any
+from typing import Any, BinaryIO
 
 from _measure import MiB
 
@@ -20,12 +20,13 @@ from . import (
     CONCURRENCY,
     GZIP_BODY,
     IDLE_KEEPALIVE,
+    MULTIPART_FRAMING,
     READ_CHUNK,
     BenchmarkError,
     Context,
     Outcome,
     ScenarioFunction,
-    check_multipart,
+    check_count,
     upload_body,
     upload_chunk,
     upload_file,
@@ -101,17 +102,20 @@ async def redirect(lib: ModuleType, ctx: Context) -> Outcome:
 
 async def _download(lib: ModuleType, ctx: Context, route: str) -> Outcome:
     url = f"{ctx.base_url}/{route}/{ctx.amount}"
-    received = 0
+    total = 0
     async with lib.ClientSession() as session:
         await _warm_up(session, ctx.base_url)
         await ctx.start()
-        async with session.get(url) as response:
-            async for chunk in response.content.iter_chunked(READ_CHUNK):
-                received += len(chunk)
+        for _ in range(ctx.repeat):
+            received = 0
+            async with session.get(url) as response:
+                async for chunk in response.content.iter_chunked(READ_CHUNK):
+                    received += len(chunk)
+            if received != ctx.amount:
+                raise BenchmarkError(f"received {received} bytes of {ctx.amount}")
+            total += received
         await ctx.stop()
-    if received != ctx.amount:
-        raise BenchmarkError(f"received {received} bytes of {ctx.amount}")
-    return Outcome(ops=received / MiB, bytes=received)
+    return Outcome(ops=total / MiB, bytes=total)
 
 
 async def download(lib: ModuleType, ctx: Context) -> Outcome:
@@ -122,21 +126,34 @@ async def download_chunked(lib: ModuleType, ctx: Context) -> Outcome:
     return await _download(lib, ctx, "chunked")
 
 
-async def _upload(session: Any, ctx: Context, data: Any) -> Outcome:
+async def _post(session: Any, ctx: Context, data: Any) -> int:
+    """POST ``data`` to the sink; return the byte count the server echoes."""
     async with session.post(ctx.base_url + "/sink", data=data) as response:
-        counted = int(await response.read())
+        return int(await response.read())
+
+
+async def _upload(
+    session: Any, ctx: Context, body: Callable[[], Any], extra: int = 0
+) -> Outcome:
+    """``ctx.repeat`` POSTs of ``body()``: each must reach the server whole.
+
+    ``extra`` is how many bytes of framing beyond ``ctx.amount`` a body may add
+    (multipart boundaries and part headers).
+    """
+    await ctx.start()
+    total = 0
+    for _ in range(ctx.repeat):
+        counted = await _post(session, ctx, body())
+        total += check_count(counted, ctx.amount, extra)
     await ctx.stop()
-    if counted != ctx.amount:
-        raise BenchmarkError(f"the server received {counted} bytes of {ctx.amount}")
-    return Outcome(ops=counted / MiB, bytes=counted)
+    return Outcome(ops=ctx.repeat * ctx.amount / MiB, bytes=total)
 
 
 async def upload_bytes(lib: ModuleType, ctx: Context) -> Outcome:
     async with lib.ClientSession() as session:
         await _warm_up(session, ctx.base_url)
-        body = upload_body(ctx.amount)  # before start(): the body is the baseline
-        await ctx.start()
-        return await _upload(session, ctx, body)
+        data = upload_body(ctx.amount)  # before start(): the body is the baseline
+        return await _upload(session, ctx, lambda: data)
 
 
 async def upload_stream(lib: ModuleType, ctx: Context) -> Outcome:
@@ -151,27 +168,28 @@ async def upload_stream(lib: ModuleType, ctx: Context) -> Outcome:
 
     async with lib.ClientSession() as session:
         await _warm_up(session, ctx.base_url)
-        await ctx.start()
-        return await _upload(session, ctx, blocks())
+        return await _upload(session, ctx, blocks)
 
 
 async def upload_multipart(lib: ModuleType, ctx: Context) -> Outcome:
     path = upload_file(ctx.amount)  # outside the measured part
+    files: list[BinaryIO] = []
+
+    def form() -> Any:
+        # Opening a local file is instant; the body is read as it is sent.
+        files.append(open(path, "rb"))  # noqa: SIM115
+        data = lib.FormData()
+        data.add_field("file", files[-1], filename="upload.bin")
+        return data
+
     try:
         async with lib.ClientSession() as session:
             await _warm_up(session, ctx.base_url)
-            await ctx.start()
-            # Opening a local file is instant; the body is read as it is sent.
-            with open(path, "rb") as file:  # noqa: ASYNC230
-                form = lib.FormData()
-                form.add_field("file", file, filename="upload.bin")
-                async with session.post(ctx.base_url + "/sink", data=form) as resp:
-                    counted = int(await resp.read())
-            await ctx.stop()
+            return await _upload(session, ctx, form, MULTIPART_FRAMING)
     finally:
+        for file in files:
+            file.close()
         os.unlink(path)
-    check_multipart(counted, ctx.amount)
-    return Outcome(ops=ctx.amount / MiB, bytes=counted)
 
 
 async def gzip(lib: ModuleType, ctx: Context) -> Outcome:
