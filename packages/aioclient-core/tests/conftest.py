@@ -19,7 +19,7 @@ if HERE not in sys.path:
 @pytest.fixture(autouse=True)
 def _restore_zlib_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     """Undo set_zlib_backend() and the cached default decoder after each test."""
-    from aioclient_core._http import _decompress
+    from aioclient_core._http import _zlib
 
     for name in ("_zlib_backend", "_backend_chosen", "_default_decoder"):
-        monkeypatch.setattr(_decompress, name, getattr(_decompress, name))
+        monkeypatch.setattr(_zlib, name, getattr(_zlib, name))

@@ -15,13 +15,14 @@ from aioclient_core._http import (
     Decompressor,
     ZLibCompressor,
     ZLibDecompressor,
-    _decompress,
+    _zlib,
     get_decompressor,
     get_zlib_backend,
     set_zlib_backend,
     supported_encodings,
 )
-from aioclient_core._http._decompress import DEFAULT_MAX_STEP, decoding_backend
+from aioclient_core._http._decompress import DEFAULT_MAX_STEP
+from aioclient_core._http._zlib import decoding_backend
 
 
 @pytest.fixture(autouse=True, params=["default", "stdlib"])
@@ -31,7 +32,7 @@ def _decoder_module(
     """Run every test with the default decoder (zlib-ng, which the test group
     installs) and again with the standard library's zlib."""
     if request.param == "stdlib":
-        monkeypatch.setattr(_decompress, "_default_decoder", zlib)
+        monkeypatch.setattr(_zlib, "_default_decoder", zlib)
 
 
 def decode_all(
@@ -306,8 +307,8 @@ def fast(monkeypatch: pytest.MonkeyPatch) -> CountingZlib:
     """A counting module installed as the only fast decoder, not chosen yet."""
     module = CountingZlib()
     monkeypatch.setitem(sys.modules, "aioclient_test_fast_zlib", module)
-    monkeypatch.setattr(_decompress, "_FAST_DECODERS", ("aioclient_test_fast_zlib",))
-    monkeypatch.setattr(_decompress, "_default_decoder", None)
+    monkeypatch.setattr(_zlib, "_FAST_DECODERS", ("aioclient_test_fast_zlib",))
+    monkeypatch.setattr(_zlib, "_default_decoder", None)
     return module
 
 
@@ -336,8 +337,8 @@ def test_default_decoder_falls_back_to_zlib(
         name = partial.__name__
     else:
         name = "aioclient_test_no_such_module"
-    monkeypatch.setattr(_decompress, "_FAST_DECODERS", (name,))
-    monkeypatch.setattr(_decompress, "_default_decoder", None)
+    monkeypatch.setattr(_zlib, "_FAST_DECODERS", (name,))
+    monkeypatch.setattr(_zlib, "_default_decoder", None)
     assert decoding_backend() is zlib
     assert ZLibDecompressor("gzip").decompress(gzip.compress(b"x" * 99)) == b"x" * 99
 
@@ -354,7 +355,7 @@ def test_zlib_ng_decodes_by_default_when_installed(
 ) -> None:
     # The test group installs zlib-ng (as aioclient-core[speedups] does).
     zlib_ng = pytest.importorskip("zlib_ng.zlib_ng")
-    monkeypatch.setattr(_decompress, "_default_decoder", None)
+    monkeypatch.setattr(_zlib, "_default_decoder", None)
     assert decoding_backend() is zlib_ng
     decoder = ZLibDecompressor("gzip")
     assert decoder.decompress(gzip.compress(b"payload")) == b"payload"

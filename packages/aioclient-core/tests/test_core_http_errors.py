@@ -37,6 +37,7 @@ MODULES = [
     "_models",
     "_parser",
     "_writer",
+    "_zlib",
 ]
 
 

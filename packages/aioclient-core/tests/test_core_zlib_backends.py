@@ -10,11 +10,8 @@ from types import ModuleType
 import pytest
 
 from aioclient_core import set_zlib_backend
-from aioclient_core._http._decompress import (
-    ZLibCompressor,
-    ZLibDecompressor,
-    get_zlib_backend,
-)
+from aioclient_core._http._decompress import ZLibDecompressor
+from aioclient_core._http._zlib import ZLibCompressor, get_zlib_backend
 
 BACKENDS = ["zlib_ng.zlib_ng", "isal.isal_zlib"]
 

@@ -20,10 +20,10 @@ from typing import IO
 from aioclient_forms import BytesPayload
 
 from ._exceptions import ClientConnectionResetError
-from ._http._decompress import ZLibCompressor
 from ._http._models import HttpVersion
 from ._http._recent import RecentResults
 from ._http._writer import LAST_CHUNK, encode_chunk, serialize_request_head
+from ._http._zlib import ZLibCompressor
 from ._http.protocol import ResponseHandler
 from ._sendfile import sendfile_by_descriptor
 

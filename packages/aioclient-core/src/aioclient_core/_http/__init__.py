@@ -8,12 +8,9 @@ from ._body import ChunkedReader, ContentLengthReader, UntilEOFReader
 from ._decompress import (
     BrotliDecompressor,
     Decompressor,
-    ZLibCompressor,
     ZLibDecompressor,
     ZstdDecompressor,
     get_decompressor,
-    get_zlib_backend,
-    set_zlib_backend,
     supported_encodings,
 )
 from ._errors import (
@@ -51,6 +48,7 @@ from ._writer import (
     request_target,
     serialize_request_head,
 )
+from ._zlib import ZLibCompressor, get_zlib_backend, set_zlib_backend
 
 __all__ = [
     "LAST_CHUNK",
