@@ -17,10 +17,8 @@ from http.cookies import SimpleCookie
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from multidict import CIMultiDictProxy, MultiDictProxy
+from multidict import CIMultiDictProxy
 from yarl import URL
-
-from aioclient_cookies import response_cookies
 
 from . import hdrs
 from ._connector import Connection
@@ -35,14 +33,7 @@ from ._http._framing import has_no_body
 from ._http._models import HttpVersion, RawResponseMessage
 from ._http.protocol import ResponseHandler
 from ._reqinfo import RequestInfo, mask_url
-from ._response_meta import (
-    ContentDisposition,
-    MediaType,
-    parse_charset,
-    parse_disposition,
-    parse_links,
-    parse_media_type,
-)
+from ._response_headers import ResponseHeaderViews
 from ._streams import StreamReader
 from ._timeouts import RequestDeadline
 from ._unclosed import creation_stack, report_unclosed
@@ -55,7 +46,7 @@ __all__ = ["ClientResponse"]
 _JSON_CONTENT_TYPE = re.compile(r"application/(?:[\w.+-]+?\+)?json")
 
 
-class ClientResponse:
+class ClientResponse(ResponseHeaderViews):
     """A response to a request made by a :class:`ClientSession`.
 
     Use it as ``async with session.get(url) as resp:`` so the connection is
@@ -282,59 +273,6 @@ class ClientResponse:
         """True for statuses below 400."""
         return self.status < 400
 
-    @property
-    def cookies(self) -> SimpleCookie:
-        """Cookies set by this response (one per name; see ``headers``).
-
-        Each ``Set-Cookie`` line is read by the cookie jar's lenient RFC 6265
-        parser, so a cookie with an attribute ``SimpleCookie`` does not know
-        (``Partitioned``, say) is still here, and this agrees with what the
-        session's jar stores.
-        """
-        if self._cookies is None:
-            self._cookies = response_cookies(self._headers.getall(hdrs.SET_COOKIE, ()))
-        return self._cookies
-
-    @cookies.setter
-    def cookies(self, cookies: SimpleCookie) -> None:
-        self._cookies = cookies
-
-    def _media_type(self) -> MediaType:
-        raw = self._headers.get(hdrs.CONTENT_TYPE, "") if self._headers else ""
-        return parse_media_type(raw)
-
-    @property
-    def content_type(self) -> str:
-        """The media type, ``application/octet-stream`` when missing or invalid."""
-        return self._media_type().mimetype
-
-    @property
-    def charset(self) -> str | None:
-        """The ``charset`` parameter of ``Content-Type``, if any."""
-        raw = self._headers.get(hdrs.CONTENT_TYPE, "") if self._headers else ""
-        return parse_charset(raw)
-
-    @property
-    def content_length(self) -> int | None:
-        """The ``Content-Length`` value, if present."""
-        value = self._headers.get(hdrs.CONTENT_LENGTH) if self._headers else None
-        # (ASCII digits only: str.isdigit() also admits "²", which int() refuses.)
-        if value is None or not (value.isascii() and value.isdigit()):
-            return None
-        return int(value)
-
-    @property
-    def content_disposition(self) -> ContentDisposition | None:
-        """The parsed ``Content-Disposition`` header, if present."""
-        raw = self._headers.get(hdrs.CONTENT_DISPOSITION) if self._headers else None
-        return None if raw is None else parse_disposition(raw)
-
-    @property
-    def links(self) -> MultiDictProxy[MultiDictProxy[str | URL]]:
-        """The ``Link`` header (RFC 8288), keyed by ``rel`` (or the URL)."""
-        values = self._headers.getall(hdrs.LINK, ()) if self._headers else ()
-        return parse_links(values, self._url)
-
     # -- the body -------------------------------------------------------------------
 
     async def read(self) -> bytes:
@@ -363,28 +301,6 @@ class ClientResponse:
             # (text() and json() still decode the cached body).
             raise ClientConnectionError("Connection closed")
         return self._body
-
-    def get_encoding(self) -> str:
-        """The body's character encoding (``charset``, else a fallback).
-
-        Raises:
-            RuntimeError: The fallback needs the body, which was not read yet.
-        """
-        media = self._media_type()
-        if media.encoding is not None:
-            return media.encoding
-        if media.utf8:
-            return "utf-8"
-        if self._body is None:
-            raise RuntimeError(
-                "Cannot compute fallback encoding of a not yet read body"
-            )
-        resolver: Callable[[ClientResponse, bytes], str] = (
-            self._session._resolve_charset
-            if self._session is not None
-            else lambda _r, _b: "utf-8"
-        )
-        return resolver(self, self._body)
 
     async def text(self, encoding: str | None = None, errors: str = "strict") -> str:
         """Read the body and decode it (with :meth:`get_encoding` by default)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json as jsonlib
 import warnings
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Self
 
@@ -34,6 +34,7 @@ from ._request import ClientRequest, http_version, merge_headers
 from ._request_context import _RequestContextManager
 from ._response import ClientResponse
 from ._sentinel import SENTINEL, Sentinel
+from ._session_attrs import RaiseForStatus, SessionAttributes
 from ._session_options import (
     deprecated,
     request_ssl,
@@ -49,8 +50,6 @@ from ._tracing import Trace
 from ._unclosed import creation_stack, report_unclosed
 
 __all__ = ["ClientSession"]
-
-_RaiseForStatus = bool | Callable[[ClientResponse], Awaitable[None]]
 
 
 def _utf8(_response: ClientResponse, _body: bytes) -> str:
@@ -69,7 +68,7 @@ def _skip_set(defaults: frozenset[istr], extra: Iterable[str] | None) -> set[str
     return skip
 
 
-class ClientSession:
+class ClientSession(SessionAttributes):
     """The entry point of the client: make requests, share a pool and cookies.
 
     Use it as ``async with ClientSession() as session:`` so its connections are
@@ -105,7 +104,7 @@ class ClientSession:
         version: HttpVersion | str = HttpVersion11,
         cookie_jar: AbstractCookieJar | None = None,
         connector_owner: bool = True,
-        raise_for_status: _RaiseForStatus = False,
+        raise_for_status: RaiseForStatus = False,
         read_timeout: float | Sentinel = SENTINEL,
         conn_timeout: float | None = None,
         timeout: ClientTimeout | None | Sentinel = SENTINEL,
@@ -193,100 +192,6 @@ class ClientSession:
             source_traceback=self._source_traceback,
             warnings_module=_warnings,
         )
-
-    # -- properties -------------------------------------------------------------------
-
-    @property
-    def closed(self) -> bool:
-        """True once the session was closed or detached."""
-        return self._connector is None or self._connector.closed
-
-    @property
-    def connector(self) -> BaseConnector | None:
-        """The connector, or None once closed or detached."""
-        return self._connector
-
-    @property
-    def cookie_jar(self) -> AbstractCookieJar:
-        """The session's cookie jar."""
-        return self._cookie_jar
-
-    @property
-    def version(self) -> HttpVersion:
-        """The HTTP version requests use."""
-        return self._version
-
-    @property
-    def requote_redirect_url(self) -> bool:
-        """Whether redirect targets are re-quoted (see ``yarl.URL``)."""
-        return self._requote_redirect_url
-
-    @requote_redirect_url.setter
-    def requote_redirect_url(self, value: bool) -> None:
-        warnings.warn(
-            "session.requote_redirect_url modification is deprecated #2778",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        self._requote_redirect_url = value
-
-    @property
-    def loop(self) -> asyncio.AbstractEventLoop:
-        """The session's loop (deprecated)."""
-        warnings.warn(
-            "client.loop property is deprecated", DeprecationWarning, stacklevel=2
-        )
-        return self._loop
-
-    @property
-    def timeout(self) -> ClientTimeout:
-        """The default timeouts."""
-        return self._timeout
-
-    @property
-    def headers(self) -> CIMultiDict[str]:
-        """Default headers (mutable: changes apply to later requests)."""
-        return self._default_headers
-
-    @property
-    def skip_auto_headers(self) -> frozenset[istr]:
-        """Default headers never sent automatically."""
-        return self._skip_auto_headers
-
-    @property
-    def auth(self) -> BasicAuth | None:
-        """The session's Basic credentials."""
-        return self._auth
-
-    @property
-    def json_serialize(self) -> Callable[[Any], str]:
-        """The JSON encoder for ``json=`` bodies."""
-        return self._json_serialize
-
-    @property
-    def connector_owner(self) -> bool:
-        """Whether closing the session closes the connector."""
-        return self._connector_owner
-
-    @property
-    def raise_for_status(self) -> _RaiseForStatus:
-        """The default ``raise_for_status``."""
-        return self._raise_for_status
-
-    @property
-    def auto_decompress(self) -> bool:
-        """Whether response bodies are decompressed."""
-        return self._auto_decompress
-
-    @property
-    def trust_env(self) -> bool:
-        """Whether ``.netrc`` (and, later, proxy variables) are consulted."""
-        return self._trust_env
-
-    @property
-    def trace_configs(self) -> list[Any]:
-        """The tracing configurations."""
-        return self._trace_configs
 
     # -- lifetime ---------------------------------------------------------------------
 
@@ -393,7 +298,7 @@ class ClientSession:
         compress: str | bool | None = None,
         chunked: bool | int | None = None,
         expect100: bool = False,
-        raise_for_status: _RaiseForStatus | None = None,
+        raise_for_status: RaiseForStatus | None = None,
         read_until_eof: bool = True,
         proxy: Any = None,
         proxy_auth: BasicAuth | None = None,
@@ -542,7 +447,7 @@ class ClientSession:
             self._cookie_jar.update_cookies_from_headers(list(set_cookie), resp.url)
 
     async def _check_status(
-        self, resp: ClientResponse, override: _RaiseForStatus | None
+        self, resp: ClientResponse, override: RaiseForStatus | None
     ) -> None:
         policy = self._raise_for_status if override is None else override
         if callable(policy):
