@@ -3,7 +3,8 @@
 Sessions, connectors, connections and responses that are dropped without being
 closed warn with ``ResourceWarning`` and tell the loop's exception handler, as
 asyncio does for transports; in debug mode the report includes where the object
-was created.
+was created. A ``close()`` that returns an awaitable warns if nobody awaits it
+(:class:`CloseWaiter`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import traceback
 import warnings
+from collections.abc import Coroutine, Generator
 from types import ModuleType
 from typing import Any
 
-__all__ = ["creation_stack", "report_unclosed"]
+__all__ = ["CloseWaiter", "creation_stack", "report_unclosed"]
 
 
 def creation_stack(loop: asyncio.AbstractEventLoop) -> traceback.StackSummary | None:
@@ -54,3 +56,32 @@ def report_unclosed(
     if source_traceback is not None:
         context["source_traceback"] = source_traceback
     loop.call_exception_handler(context)
+
+
+class CloseWaiter:
+    """What a ``close()`` kept callable without ``await`` returns.
+
+    Awaiting it runs the closing coroutine. Dropping it unawaited closes the
+    coroutine and warns with ``DeprecationWarning`` (aiohttp's ``close()``
+    methods became coroutines; code that still calls them bare is told so).
+
+    Args:
+        coro: The coroutine that finishes closing.
+        message: The warning shown when it is never awaited.
+    """
+
+    __slots__ = ("_awaited", "_coro", "_message")
+
+    def __init__(self, coro: Coroutine[Any, Any, None], message: str) -> None:
+        self._coro = coro
+        self._message = message
+        self._awaited = False
+
+    def __await__(self) -> Generator[Any, None, None]:
+        self._awaited = True
+        return self._coro.__await__()
+
+    def __del__(self) -> None:
+        if not self._awaited:
+            self._coro.close()
+            warnings.warn(self._message, DeprecationWarning, stacklevel=2)

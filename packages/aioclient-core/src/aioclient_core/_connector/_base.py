@@ -22,7 +22,7 @@ import math
 import sys
 import warnings
 import weakref
-from collections.abc import Awaitable, Coroutine, Generator, Sequence
+from collections.abc import Awaitable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -30,7 +30,7 @@ from .._exceptions import ClientConnectionError
 from .._reqinfo import ConnectionKey
 from .._sentinel import SENTINEL, Sentinel
 from .._timeouts import ClientTimeout
-from .._unclosed import creation_stack, report_unclosed
+from .._unclosed import CloseWaiter, creation_stack, report_unclosed
 from ._connection import Connection
 from ._types import ConnectorTrace, ConnectRequest, PooledProtocol
 
@@ -43,29 +43,6 @@ _CLEANUP_CLOSED_PERIOD = 2.0
 _CLEANUP_CLOSED_UNNEEDED = sys.version_info >= (3, 13, 1) or (
     (3, 12, 8) <= sys.version_info < (3, 13)
 )
-
-
-class _CloseWaiter:
-    """The awaitable ``close()`` returns; warns if nobody awaits it."""
-
-    __slots__ = ("_awaited", "_coro")
-
-    def __init__(self, coro: Coroutine[Any, Any, None]) -> None:
-        self._coro = coro
-        self._awaited = False
-
-    def __await__(self) -> Generator[Any, None, None]:
-        self._awaited = True
-        return self._coro.__await__()
-
-    def __del__(self) -> None:
-        if not self._awaited:
-            self._coro.close()
-            warnings.warn(
-                "Connector.close() is a coroutine, please use await connector.close()",
-                DeprecationWarning,
-                stacklevel=2,
-            )
 
 
 class BaseConnector:
@@ -223,7 +200,10 @@ class BaseConnector:
             awaiting it is deprecated.
         """
         protocols = self._close_now(abort_ssl=abort_ssl)
-        return _CloseWaiter(self._finish_close(protocols))
+        return CloseWaiter(
+            self._finish_close(protocols),
+            "Connector.close() is a coroutine, please use await connector.close()",
+        )
 
     async def _finish_close(self, protocols: Sequence[PooledProtocol]) -> None:
         """Wait for closed transports to finish (subclasses release more here)."""
