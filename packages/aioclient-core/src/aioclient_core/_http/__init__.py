@@ -37,9 +37,10 @@ from ._models import (
     InterimResponse,
     MessageEnd,
     RawResponseMessage,
+    ResponseParserInterface,
     Upgraded,
 )
-from ._parser import RESPONSE_PARSERS, ResponseParser, ResponseParserInterface
+from ._parser import RESPONSE_PARSERS, ResponseParser
 from ._writer import (
     LAST_CHUNK,
     connection_header,

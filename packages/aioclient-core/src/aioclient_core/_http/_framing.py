@@ -29,6 +29,7 @@ __all__ = [
     "BodyPlan",
     "StatusLine",
     "body_plan",
+    "check_status_line_start",
     "compression",
     "content_length",
     "has_no_body",
@@ -50,6 +51,28 @@ StatusLine = tuple[HttpVersion, int, str]
 #: :data:`NO_BODY`, :data:`CHUNKED` and :data:`UNTIL_EOF`.
 BodyPlan = int
 NO_BODY, CHUNKED, UNTIL_EOF = -1, -2, -3
+
+
+#: Where a line ends for quoting it in an error: at its CR or LF.
+_LINE_END = re.compile(rb"[\r\n]")
+
+
+def check_status_line_start(work: Buffer, pos: int, max_line_size: int) -> None:
+    """Fail at once on a status line that cannot become ``HTTP/``.
+
+    Runs before the line-length check, so that the error does not depend on
+    how the bytes were split: a long line of junk is ``BadStatusLine`` however
+    it arrives. Only bytes within the limit are looked at, so that a limit
+    under five bytes is hit alike whole or byte by byte.
+
+    Raises:
+        BadStatusLine: The first bytes are not a prefix of ``HTTP/``; the line
+            is shown as far as it arrived, never past its end.
+    """
+    prefix = bytes(work[pos : pos + min(5, max_line_size + 1)])
+    if not b"HTTP/".startswith(prefix):
+        line = _LINE_END.split(bytes(work[pos : pos + 100]), 1)[0]
+        raise BadStatusLine(line, f"Invalid HTTP/1.x status line {snippet(line)}")
 
 
 def parse_status_line(work: Buffer, pos: int, end: int) -> StatusLine:

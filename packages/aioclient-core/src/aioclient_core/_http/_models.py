@@ -2,11 +2,12 @@
 
 ``HttpVersion`` and ``RawResponseMessage`` have aiohttp's field names and
 order. The remaining classes are the events a response parser returns
-(RFC 9112 §6 message framing made explicit): see :data:`Event`.
+(RFC 9112 §6 message framing made explicit): see :data:`Event`; and
+:class:`ResponseParserInterface` is what any parser must provide.
 """
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
@@ -20,6 +21,7 @@ __all__ = [
     "InterimResponse",
     "MessageEnd",
     "RawResponseMessage",
+    "ResponseParserInterface",
     "Upgraded",
 ]
 
@@ -151,3 +153,39 @@ Event = (
 )
 
 CHUNK_END = ChunkEnd()
+
+
+class ResponseParserInterface(Protocol):
+    """What the connection protocol needs from a response parser.
+
+    Any implementation (this pure-Python one, or a future C-backed one) must
+    produce the same events and raise the same exception types for the same
+    bytes, however they are split across calls.
+    """
+
+    @property
+    def reusable(self) -> bool:
+        """True if the connection may carry another request now."""
+        ...
+
+    @property
+    def events_before_error(self) -> list[Event]:
+        """Events produced by the call that raised, before the error."""
+        ...
+
+    @property
+    def body_remaining(self) -> int | None:
+        """Body bytes still to come of a ``Content-Length`` body, else None."""
+        ...
+
+    def expect_response(self, method: str, *, read_until_eof: bool = True) -> None:
+        """Announce the request whose response comes next."""
+        ...
+
+    def feed_data(self, data: bytes) -> list[Event]:
+        """Parse received bytes and return the resulting events."""
+        ...
+
+    def feed_eof(self) -> list[Event]:
+        """Handle the end of the connection and return the final events."""
+        ...

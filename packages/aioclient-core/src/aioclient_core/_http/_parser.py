@@ -27,9 +27,7 @@ Events produced by the failing call before the error are kept in
 :attr:`ResponseParser.events_before_error`.
 """
 
-import re
 from collections.abc import Callable
-from typing import Protocol
 
 from multidict import CIMultiDictProxy
 
@@ -48,6 +46,7 @@ from ._framing import (
     UNTIL_EOF,
     BodyPlan,
     StatusLine,
+    check_status_line_start,
     parse_status_line,
 )
 from ._head import build_head, split_head_block
@@ -57,15 +56,14 @@ from ._models import (
     InterimResponse,
     MessageEnd,
     RawResponseMessage,
+    ResponseParserInterface,
     Upgraded,
 )
 from ._recent import RecentResults
 
-__all__ = ["RESPONSE_PARSERS", "ResponseParser", "ResponseParserInterface"]
+__all__ = ["RESPONSE_PARSERS", "ResponseParser"]
 
 _IDLE, _HEAD, _BODY, _DONE, _UPGRADED, _CLOSED = range(6)
-#: Where a line ends for quoting it in an error: at its CR or LF.
-_LINE_END = re.compile(rb"[\r\n]")
 _END_KEEP = MessageEnd(EMPTY_TRAILERS, (), False)
 _END_CLOSE = MessageEnd(EMPTY_TRAILERS, (), True)
 
@@ -81,42 +79,6 @@ _recent_heads: RecentResults[
     tuple[bytes, str, bool], tuple[RawResponseMessage, BodyPlan]
 ] = RecentResults(32)
 _RECENT_HEAD_MAX = 4096
-
-
-class ResponseParserInterface(Protocol):
-    """What the connection protocol needs from a response parser.
-
-    Any implementation (this pure-Python one, or a future C-backed one) must
-    produce the same events and raise the same exception types for the same
-    bytes, however they are split across calls.
-    """
-
-    @property
-    def reusable(self) -> bool:
-        """True if the connection may carry another request now."""
-        ...
-
-    @property
-    def events_before_error(self) -> list[Event]:
-        """Events produced by the call that raised, before the error."""
-        ...
-
-    @property
-    def body_remaining(self) -> int | None:
-        """Body bytes still to come of a ``Content-Length`` body, else None."""
-        ...
-
-    def expect_response(self, method: str, *, read_until_eof: bool = True) -> None:
-        """Announce the request whose response comes next."""
-        ...
-
-    def feed_data(self, data: bytes) -> list[Event]:
-        """Parse received bytes and return the resulting events."""
-        ...
-
-    def feed_eof(self) -> list[Event]:
-        """Handle the end of the connection and return the final events."""
-        ...
 
 
 class ResponseParser:
@@ -404,18 +366,7 @@ class ResponseParser:
     ) -> tuple[int, bool]:
         """Consume status and field lines; return ``(pos, head_complete)``."""
         if self._status is None:
-            # Fail early on anything that cannot become "HTTP/", before the
-            # length check: the error must not depend on how the bytes were
-            # split (a long line of junk is BadStatusLine however it arrives).
-            # Only bytes within the limit are looked at, so that a limit under
-            # five bytes is hit alike whole or byte by byte.
-            prefix = bytes(work[pos : pos + min(5, self._max_line_size + 1)])
-            if not b"HTTP/".startswith(prefix):
-                # Shown: the line as far as it arrived, never past its end.
-                line = _LINE_END.split(bytes(work[pos : pos + 100]), 1)[0]
-                raise BadStatusLine(
-                    line, f"Invalid HTTP/1.x status line {snippet(line)}"
-                )
+            check_status_line_start(work, pos, self._max_line_size)
             end = self._finder.find(work, pos, self._max_line_size, "status line")
             if end == BARE_LF:
                 line = bytes(work[pos : pos + 100])
