@@ -215,7 +215,12 @@ def mypy(session: nox.Session) -> None:
     # Folders of scripts and tests are checked one at a time: each is its own
     # top-level namespace (conftest.py, benchmarks/run.py beside ./run.py), which
     # mypy cannot mix in one run.
-    folders = [*(p.tests for p in PACKAGES.values()), "tests-integration", "benchmarks"]
+    folders = [
+        *(p.tests for p in PACKAGES.values()),
+        "tests-integration",
+        "benchmarks",
+        "fuzz",
+    ]
     for folder in folders:
         session.run("mypy", folder)
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import base64
 import re
+from typing import TypedDict
 
 import atheris
 
@@ -82,7 +83,14 @@ def _check(auth: BasicAuth, where: str) -> None:
         )
 
 
-def read_params(fdp: atheris.FuzzedDataProvider) -> dict[str, object]:
+class Params(TypedDict):
+    """This target's parameters: indexes into ``ENCODINGS`` and the mode."""
+
+    encoding: int
+    mode: int
+
+
+def read_params(fdp: atheris.FuzzedDataProvider) -> Params:
     """Read this target's parameters from the input's 32-byte trailer."""
     return {
         "encoding": fdp.ConsumeIntInRange(0, len(ENCODINGS) - 1),
@@ -94,7 +102,7 @@ def TestOneInput(data: bytes) -> None:
     """Run one fuzz input through the target and check the invariants."""
     payload, fdp = split_params(data)
     params = read_params(fdp)
-    encoding = ENCODINGS[params["encoding"]]  # type: ignore[index]
+    encoding = ENCODINGS[params["encoding"]]
     mode = params["mode"]
     if mode == 0:
         header = payload.decode("utf-8", "surrogateescape")

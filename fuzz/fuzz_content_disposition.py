@@ -47,7 +47,7 @@ with atheris.instrument_imports(
     from aioclient_core._response_meta import ContentDisposition, parse_disposition
     from aioclient_forms import content_disposition_filename, parse_content_disposition
 
-from _harness import finding, main, reachable, seed, split_params
+from _harness import as_object, finding, main, reachable, seed, split_params
 
 warnings.simplefilter("ignore")
 
@@ -78,12 +78,18 @@ def TestOneInput(data: bytes) -> None:
             f"parse_content_disposition({value!r}) raised {exc!r} ({reachable(value)})",
         )
         return
-    if not (dtype is None or isinstance(dtype, str)) or not isinstance(params, dict):
+    if not (dtype is None or isinstance(as_object(dtype), str)) or not isinstance(
+        as_object(params), dict
+    ):
         finding("type", f"parse_content_disposition({value!r}) -> {(dtype, params)!r}")
     if dtype is not None and dtype != dtype.lower():
         finding("type", f"type not lower-case: {dtype!r}")
     for key, val in params.items():
-        if not isinstance(key, str) or not isinstance(val, str) or key != key.lower():
+        if (
+            not isinstance(as_object(key), str)
+            or not isinstance(as_object(val), str)
+            or key != key.lower()
+        ):
             finding("type", f"param {key!r}={val!r}")
     if value.count('"') and "filename" in params:
         plain = params["filename"]
@@ -99,7 +105,7 @@ def TestOneInput(data: bytes) -> None:
                 f"(value {value!r}, {reachable(value)})",
             )
             return
-        if got is not None and not isinstance(got, str):
+        if got is not None and not isinstance(as_object(got), str):
             finding("type", f"content_disposition_filename -> {got!r}")
     try:
         cd = parse_disposition(value)
@@ -109,8 +115,8 @@ def TestOneInput(data: bytes) -> None:
             f"parse_disposition({value!r}) raised {exc!r} ({reachable(value)})",
         )
         return
-    if not isinstance(cd, ContentDisposition) or not isinstance(
-        cd.parameters, MappingProxyType
+    if not isinstance(as_object(cd), ContentDisposition) or not isinstance(
+        as_object(cd.parameters), MappingProxyType
     ):
         finding("type", f"parse_disposition -> {cd!r}")
 

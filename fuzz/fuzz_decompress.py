@@ -40,8 +40,10 @@ size, so aioclient accepts it or not depending on the step boundaries).
 from __future__ import annotations
 
 import gzip
+import sys
 import zlib
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import atheris
@@ -60,12 +62,17 @@ try:
     import brotli
 except ImportError:  # pragma: no cover - optional
     brotli = None
+zstd: ModuleType | None
 try:
     from backports import zstd
 except ImportError:  # pragma: no cover - optional
-    try:
-        from compression import zstd  # type: ignore[no-redef]
-    except ImportError:
+    # compression.zstd is in the standard library from Python 3.14 on.
+    if sys.version_info >= (3, 14):
+        try:
+            from compression import zstd
+        except ImportError:
+            zstd = None
+    else:
         zstd = None
 
 ENCODINGS = supported_encodings()
@@ -135,13 +142,16 @@ def _reference(encoding: str, payload: bytes) -> bytes:
         return _members(payload, lambda: zlib.decompressobj(wbits=wbits))
     if encoding == "br":
         d = brotli.Decompressor()
-        out = d.process(payload, output_buffer_limit=OUTPUT_CAP + 1)
+        out: bytes = d.process(payload, output_buffer_limit=OUTPUT_CAP + 1)
         if len(out) > OUTPUT_CAP:
             raise _Capped
         if payload and not d.is_finished():
             raise ValueError("truncated")
         return out
     if encoding == "zstd":
+        # ENCODINGS lists zstd only when aioclient found a zstd module, and it
+        # looks for the same two modules as the imports above.
+        assert zstd is not None
         return _members(payload, zstd.ZstdDecompressor)
     raise AssertionError(encoding)
 

@@ -52,7 +52,7 @@ with atheris.instrument_imports(
     )
     from aioclient_forms import parse_mimetype
 
-from _harness import finding, main, reachable, seed, split_params
+from _harness import as_object, finding, main, reachable, seed, split_params
 from multidict import MultiDictProxy
 from yarl import URL
 
@@ -79,9 +79,9 @@ def TestOneInput(data: bytes) -> None:
         finding("mimetype", f"parse_mimetype({text!r}) raised {exc!r} ({where})")
     else:
         if not (
-            isinstance(mtype, str)
-            and isinstance(subtype, str)
-            and isinstance(params, dict)
+            isinstance(as_object(mtype), str)
+            and isinstance(as_object(subtype), str)
+            and isinstance(as_object(params), dict)
         ):
             finding(
                 "mimetype", f"parse_mimetype({text!r}) -> {(mtype, subtype, params)!r}"
@@ -89,7 +89,7 @@ def TestOneInput(data: bytes) -> None:
         if mtype != mtype.lower() or subtype != subtype.lower():
             finding("mimetype", f"not lower-case: {mtype!r}/{subtype!r}")
         for key, val in params.items():
-            if not isinstance(val, str) or key != key.lower():
+            if not isinstance(as_object(val), str) or key != key.lower():
                 finding("mimetype", f"param {key!r}={val!r}")
 
     try:
@@ -97,7 +97,9 @@ def TestOneInput(data: bytes) -> None:
     except Exception as exc:
         finding("media", f"parse_media_type({text!r}) raised {exc!r} ({where})")
     else:
-        if not isinstance(media, MediaType) or not isinstance(media.utf8, bool):
+        if not isinstance(as_object(media), MediaType) or not isinstance(
+            as_object(media.utf8), bool
+        ):
             finding("media", f"parse_media_type -> {media!r}")
         mt = media.mimetype
         if mt != "application/octet-stream" and (
@@ -126,7 +128,7 @@ def TestOneInput(data: bytes) -> None:
         )
         finding(tag, f"parse_charset({text!r}) raised {exc!r} ({where})")
     else:
-        if charset is not None and not isinstance(charset, str):
+        if charset is not None and not isinstance(as_object(charset), str):
             finding("charset", f"parse_charset({text!r}) -> {charset!r}")
 
     values = text.split("\n")
@@ -141,10 +143,12 @@ def TestOneInput(data: bytes) -> None:
     except Exception as exc:
         finding("links", f"parse_links({values!r}, {base}) raised {exc!r} ({where})")
         return
-    if not isinstance(links, MultiDictProxy):
+    if not isinstance(as_object(links), MultiDictProxy):
         finding("links", f"parse_links -> {type(links)}")
     for key, link in links.items():
-        if not isinstance(key, str) or not isinstance(link, MultiDictProxy):
+        if not isinstance(as_object(key), str) or not isinstance(
+            as_object(link), MultiDictProxy
+        ):
             finding("links", f"link {key!r}: {link!r}")
         if not isinstance(link.get("url"), URL):
             # Known finding: a "url" link parameter is added before the

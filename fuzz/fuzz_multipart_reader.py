@@ -41,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import warnings
+from typing import TypedDict
 
 import atheris
 
@@ -186,7 +187,19 @@ async def _consume(
             await _consume_part(part, op, budget, body_len, cmax)
 
 
-def read_params(fdp: atheris.FuzzedDataProvider) -> dict[str, object]:
+class Params(TypedDict):
+    """This target's parameters: indexes into the tables above."""
+
+    subtype: int
+    boundary: int  # 2 * BOUNDARIES index (+1: quoted), or len(BOUNDARIES) * 2
+    piece: int
+    cmax: int
+    field: int
+    headers: int
+    ops: list[int]
+
+
+def read_params(fdp: atheris.FuzzedDataProvider) -> Params:
     """Read this target's parameters from the input's 32-byte trailer."""
     return {
         "subtype": fdp.ConsumeIntInRange(0, len(SUBTYPES) - 1),
@@ -199,30 +212,30 @@ def read_params(fdp: atheris.FuzzedDataProvider) -> dict[str, object]:
     }
 
 
-async def _run(payload: bytes, params: dict[str, object]) -> None:
-    b = int(params["boundary"])  # type: ignore[arg-type]
+async def _run(payload: bytes, params: Params) -> None:
+    b = params["boundary"]
     body = payload
     if b == len(BOUNDARIES) * 2:
         # The boundary is the payload up to its first LF (a fuzzed boundary).
         first, _, body = payload.partition(b"\n")
-        ctype = f"multipart/{SUBTYPES[params['subtype']]}; boundary={first.decode('latin-1')}"  # type: ignore[index]
+        ctype = f"multipart/{SUBTYPES[params['subtype']]}; boundary={first.decode('latin-1')}"
     else:
         boundary = BOUNDARIES[b // 2]
         quoted = f'"{boundary}"' if b % 2 else boundary
-        ctype = f"multipart/{SUBTYPES[params['subtype']]}; boundary={quoted}"  # type: ignore[index]
-    cmax = CLIENT_MAX[params["cmax"]]  # type: ignore[index]
-    stream = Stream(body, PIECES[params["piece"]])  # type: ignore[index]
+        ctype = f"multipart/{SUBTYPES[params['subtype']]}; boundary={quoted}"
+    cmax = CLIENT_MAX[params["cmax"]]
+    stream = Stream(body, PIECES[params["piece"]])
     try:
         reader = MultipartReader(
             {"Content-Type": ctype},
             stream,
             client_max_size=cmax,
-            max_field_size=FIELD_SIZES[params["field"]],  # type: ignore[index]
-            max_headers=MAX_HEADERS[params["headers"]],  # type: ignore[index]
+            max_field_size=FIELD_SIZES[params["field"]],
+            max_headers=MAX_HEADERS[params["headers"]],
         )
     except (ValueError, AssertionError):
         return
-    ops = [OPS[i] for i in params["ops"]]  # type: ignore[attr-defined]
+    ops = [OPS[i] for i in params["ops"]]
     with contextlib.suppress(ValueError, RuntimeError):
         await _consume(reader, ops, Budget(), len(body), cmax)
     buffered = len(reader._content.buffer)

@@ -37,6 +37,8 @@ is the narrow tag of a known split disagreement on the status line).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import atheris
 
 with atheris.instrument_imports(include=["aioclient_core"]):
@@ -130,10 +132,11 @@ def _run(
     if error is not None:
         if len(str(error)) > MAX_MESSAGE or len(repr(error)) > MAX_MESSAGE:
             finding("message", f"{len(str(error))}-char message: {str(error)[:300]!r}")
-        for call in (
+        calls: tuple[Callable[[], object], ...] = (
             lambda: parser.feed_data(b"HTTP/1.1 200 OK\r\n\r\n"),
             parser.feed_eof,
-        ):
+        )
+        for call in calls:
             try:
                 call()
             except HttpProcessingError as again:

@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from http.cookies import BaseCookie
+from typing import TypedDict
 
 import atheris
 
@@ -71,7 +73,8 @@ REQUEST_URLS = [
     URL("https://www.example.co.uk/p"),
 ]
 UNRELATED = URL("https://other.test/a/b/c/d")
-SECURE_ORIGINS = [
+# Typed as CookieJar's treat_as_secure_origin parameter (whose list is invariant).
+SECURE_ORIGINS: list[str | list[str | URL] | None] = [
     None,
     "http://example.com",
     ["http://127.0.0.1:8080", "http://localhost"],
@@ -81,7 +84,7 @@ _BAD_NAME = re.compile(r'[\x00-\x20\x7f;=,"\\]')
 _BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f;]")
 
 
-def _check_sendable(cookies, quote: bool, where: str) -> None:
+def _check_sendable(cookies: BaseCookie[str], quote: bool, where: str) -> None:
     pairs = []
     for name, morsel in cookies.items():
         if name != morsel.key:
@@ -124,7 +127,16 @@ def _check_sendable(cookies, quote: bool, where: str) -> None:
             )
 
 
-def read_params(fdp: atheris.FuzzedDataProvider) -> dict[str, object]:
+class Params(TypedDict):
+    """This target's parameters: the jar options and list indexes."""
+
+    unsafe: bool
+    quote: bool
+    origins: int
+    url: int
+
+
+def read_params(fdp: atheris.FuzzedDataProvider) -> Params:
     """Read this target's parameters from the input's 32-byte trailer."""
     return {
         "unsafe": fdp.ConsumeBool(),
@@ -164,7 +176,7 @@ def TestOneInput(data: bytes) -> None:
             listed = (
                 origins if isinstance(origins, list) else [origins] if origins else []
             )
-            if not any(str(request_url).startswith(o) for o in listed):
+            if not any(str(request_url).startswith(str(o)) for o in listed):
                 for name, morsel in got.items():
                     for stored in jar:
                         if (
