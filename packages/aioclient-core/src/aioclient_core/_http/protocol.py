@@ -6,8 +6,9 @@ queue of ``(RawResponseMessage, StreamReader)`` pairs for the response layer
 undone (``_decoding``) in bounded steps driven by the reader: when the body
 stream is over its high-water mark the decoder stops and the transport is
 paused, so a decompression bomb never costs more than one step of memory
-(security category 4, principle 7). The request body's flow control is the
-base class's (``_sending``).
+(security category 4, principle 7). Read back-pressure, the ``sock_read``
+timer and receive batching are the base class's (``_receiving``), and the
+request body's flow control is its base's (``_sending``).
 
 Everything that can go wrong ends the connection: a malformed head fails the
 next ``read()``, a malformed or truncated body fails its stream with
@@ -31,11 +32,9 @@ from .._exceptions import (
     ClientOSError,
     ClientPayloadError,
     ServerDisconnectedError,
-    SocketTimeoutError,
 )
 from .._streams import StreamReader
-from .._timeouts import ReadTimer, WaitTimer
-from ._batching import ReceiveBatching
+from .._timeouts import WaitTimer
 from ._decoding import BodyDecoding
 from ._decompress import get_decompressor
 from ._errors import ContentEncodingError, HttpProcessingError
@@ -48,14 +47,14 @@ from ._models import (
     Upgraded,
 )
 from ._parser import ResponseParser
-from ._sending import SendingSide
+from ._receiving import ReceivingSide
 
 __all__ = ["ResponseHandler"]
 
 _Message = tuple[RawResponseMessage, StreamReader]
 
 
-class ResponseHandler(SendingSide):
+class ResponseHandler(ReceivingSide):
     """One HTTP/1.1 connection's protocol: parses responses and feeds their bodies.
 
     Before each request, call :meth:`set_response_params`; then ``await
@@ -76,13 +75,6 @@ class ResponseHandler(SendingSide):
         # The current body's content decoding, if it has a coding to undo.
         self._decoding: BodyDecoding | None = None
         self._body_ended = False
-        # Fewer wake-ups while a large Content-Length body streams (Linux).
-        self._batching: ReceiveBatching | None = None
-        self._reading_paused = False
-        self._read_timer: ReadTimer | None = None
-        self._read_timer_settings: tuple[float, float] = (0.0, 0.0)
-        # sock_read waits while the request body is sent (start_read_timer).
-        self._read_timer_deferred = False
         self._parser_limits: tuple[int, int, int] = (0, 0, 0)
         self._total_timer: WaitTimer | None = None
         self._read_bufsize = 2**18
@@ -142,38 +134,6 @@ class ResponseHandler(SendingSide):
         self._tail.clear()
         return tail
 
-    # -- flow control (called by the body stream) --------------------------------
-
-    @property
-    def reading_paused(self) -> bool:
-        """True while reading from the transport is paused for back-pressure."""
-        return self._reading_paused
-
-    def pause_reading(self) -> None:
-        """Stop reading: the body's consumer is behind."""
-        if self._reading_paused:
-            return
-        self._reading_paused = True
-        # The silence that follows is ours, not the server's.
-        self._cancel_read_timer()
-        if self.transport is not None:
-            # A transport that is already closing may refuse; that is fine.
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                self.transport.pause_reading()
-
-    def resume_reading(self) -> None:
-        """Read again: decode what is pending first, then ask the transport."""
-        if not self._reading_paused:
-            return
-        self._reading_paused = False
-        self._pump()
-        if self._reading_paused or self.transport is None:
-            return
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            self.transport.resume_reading()
-        if self._payload is not None and self._read_timer is not None:
-            self._read_timer.rearm()
-
     # -- configuring and reading responses ---------------------------------------
 
     def set_response_params(
@@ -223,38 +183,7 @@ class ResponseHandler(SendingSide):
         self._auto_decompress = auto_decompress
         self._read_bufsize = read_bufsize
         self._total_timer = timer
-        self._cancel_read_timer()
-        if read_timeout is None or read_timeout <= 0:
-            self._read_timer = None  # sock_read disabled (the default)
-            return
-        settings = (read_timeout, timeout_ceil_threshold)
-        if self._read_timer is None or settings != self._read_timer_settings:
-            self._read_timer = ReadTimer(
-                read_timeout,
-                self._on_read_timeout,
-                ceil_threshold=timeout_ceil_threshold,
-                loop=self._loop,
-            )
-            self._read_timer_settings = settings
-        self._read_timer.rearm()
-
-    def defer_read_timer(self) -> None:
-        """Hold ``sock_read`` while the request body is being sent.
-
-        Silence during an upload is the client's, not the server's: as in
-        aiohttp, the timer starts when the body is sent (or when the answer
-        starts to arrive, if that comes first).
-        """
-        if self._read_timer is not None:
-            self._read_timer.cancel()
-            self._read_timer_deferred = True
-
-    def start_read_timer(self) -> None:
-        """The request body is sent: from now on the server's silence counts."""
-        if self._read_timer_deferred:
-            self._read_timer_deferred = False
-            if self._read_timer is not None and not self._reading_paused:
-                self._read_timer.rearm()
+        self._arm_read_timer(read_timeout, timeout_ceil_threshold)
 
     def read(self) -> Coroutine[Any, Any, _Message]:
         """Wait for the next response head and its body stream (await it).
@@ -460,7 +389,8 @@ class ResponseHandler(SendingSide):
             self._messages.feed_data((head, EMPTY_PAYLOAD))
             return
         if not (head.chunked or whole):  # (a body already whole needs no mark)
-            self._start_batching()
+            parser = self._parser
+            self._start_batching(parser.body_remaining if parser else None)
         payload = StreamReader(
             self, self._read_bufsize, timer=self._total_timer, loop=self._loop
         )
@@ -483,15 +413,6 @@ class ResponseHandler(SendingSide):
                 self._decoding = BodyDecoding(decoder)
                 payload.total_compressed_bytes = 0
         self._messages.feed_data((head, payload))
-
-    def _start_batching(self) -> None:
-        """Prepare the low-water mark for a large body (see ``_batching``)."""
-        if self._batching is not None:
-            self._batching.stop()
-        remaining = self._parser.body_remaining if self._parser is not None else None
-        self._batching = ReceiveBatching.for_body(
-            self.transport, self._loop, remaining, lambda: self._reading_paused
-        )
 
     def _deliver_whole(
         self, head: RawResponseMessage, body: bytes, *, one_chunk: bool = False
@@ -529,6 +450,9 @@ class ResponseHandler(SendingSide):
             return
         self._decoding.push(data)
         self._pump()
+
+    def _body_streaming(self) -> bool:
+        return self._payload is not None
 
     def _pump(self) -> None:
         """Decode pending input until done or the stream is full; end the body."""
@@ -589,15 +513,3 @@ class ResponseHandler(SendingSide):
         self._should_close = True
         if self._messages.exception() is None:
             self._messages.set_exception(exc)
-
-    def _on_read_timeout(self) -> None:
-        exc = SocketTimeoutError("Timeout on reading data from socket")
-        self.set_exception(exc)
-        if self.transport is not None:
-            self.transport.close()
-
-    def _cancel_read_timer(self) -> None:
-        # (Also ends a deferral: nothing more is awaited from the server.)
-        self._read_timer_deferred = False
-        if self._read_timer is not None:
-            self._read_timer.cancel()
