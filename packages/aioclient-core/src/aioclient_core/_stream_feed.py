@@ -199,8 +199,11 @@ class StreamFeed:
         if not data:
             return False
         buffer = self._buffer
-        buffer.append(data)
-        self.total_bytes += len(data)
+        size = len(data)
+        # (ChunkBuffer.append, inlined: this runs for every piece received.)
+        buffer._chunks.append(data)
+        buffer._size += size
+        self.total_bytes += size
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None

@@ -258,7 +258,7 @@ class StreamReader(StreamFeed):
                     return (b"", True)
                 if pos > cursor:
                     return (self._read_nowait(pos - cursor), True)
-            if self._buffer:
+            if self._buffer._size:
                 return (self._read_nowait_chunk(-1), False)
             if self._eof:
                 return (b"", False)

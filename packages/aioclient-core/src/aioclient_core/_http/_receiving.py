@@ -35,7 +35,10 @@ class ReceivingSide(SendingSide):
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__(loop)
-        self._reading_paused = False
+        #: True while reading from the transport is paused for back-pressure.
+        #: A plain attribute, not a property: the body stream reads it after
+        #: every piece it hands out. Only pause/resume_reading() change it.
+        self.reading_paused = False
         self._read_timer: ReadTimer | None = None
         self._read_timer_settings: tuple[float, float] = (0.0, 0.0)
         # sock_read waits while the request body is sent (start_read_timer).
@@ -61,16 +64,11 @@ class ReceivingSide(SendingSide):
 
     # -- flow control (called by the body stream) --------------------------------
 
-    @property
-    def reading_paused(self) -> bool:
-        """True while reading from the transport is paused for back-pressure."""
-        return self._reading_paused
-
     def pause_reading(self) -> None:
         """Stop reading: the body's consumer is behind."""
-        if self._reading_paused:
+        if self.reading_paused:
             return
-        self._reading_paused = True
+        self.reading_paused = True
         # The silence that follows is ours, not the server's.
         self._cancel_read_timer()
         if self.transport is not None:
@@ -80,11 +78,11 @@ class ReceivingSide(SendingSide):
 
     def resume_reading(self) -> None:
         """Read again: decode what is pending first, then ask the transport."""
-        if not self._reading_paused:
+        if not self.reading_paused:
             return
-        self._reading_paused = False
+        self.reading_paused = False
         self._pump()
-        if self._reading_paused or self.transport is None:
+        if self.reading_paused or self.transport is None:
             return
         with contextlib.suppress(NotImplementedError, RuntimeError):
             self.transport.resume_reading()
@@ -108,7 +106,7 @@ class ReceivingSide(SendingSide):
         """The request body is sent: from now on the server's silence counts."""
         if self._read_timer_deferred:
             self._read_timer_deferred = False
-            if self._read_timer is not None and not self._reading_paused:
+            if self._read_timer is not None and not self.reading_paused:
                 self._read_timer.rearm()
 
     def _arm_read_timer(
@@ -156,5 +154,5 @@ class ReceivingSide(SendingSide):
         if self._batching is not None:
             self._batching.stop()
         self._batching = ReceiveBatching.for_body(
-            self.transport, self._loop, remaining, lambda: self._reading_paused
+            self.transport, self._loop, remaining, lambda: self.reading_paused
         )

@@ -339,7 +339,8 @@ class ResponseHandler(ReceivingSide):
                 else:
                     self._feed_body(event)  # type: ignore[arg-type]
             elif kind is ChunkEnd:
-                self._end_chunk()
+                if self._payload is not None:  # (_end_chunk, inlined)
+                    self._payload.end_http_chunk_receiving()
             elif kind is MessageEnd:
                 self._body_ended = True
                 self._pump()
@@ -464,7 +465,7 @@ class ResponseHandler(ReceivingSide):
             if decoding is not None:
                 if not decoding.run(payload, self, self._body_ended):
                     return
-            elif not self._body_ended or self._reading_paused:
+            elif not self._body_ended or self.reading_paused:
                 return
             payload.feed_eof()
             self._payload = None
