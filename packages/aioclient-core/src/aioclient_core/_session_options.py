@@ -271,6 +271,8 @@ def session_connector(
     if ssl_shutdown_timeout is not SENTINEL:
         deprecated("The ssl_shutdown_timeout parameter is deprecated")
     if connector is None:
+        if ssl_shutdown_timeout is SENTINEL:
+            return TCPConnector(loop=loop)  # the usual case: nothing to warn about
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # warned above
             return TCPConnector(loop=loop, ssl_shutdown_timeout=ssl_shutdown_timeout)

@@ -50,7 +50,8 @@ class RecentResults(Generic[K, V]):
         self._size = size
         # dicts keep insertion order: the first key is the oldest entry.
         self._entries: dict[K, V] = {}
-        _memories.add(self)
+        # Weakly held: a memory that is dropped (in tests) leaves the list.
+        _memories.append(weakref.ref(self, _memories.remove))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -77,8 +78,9 @@ class RecentResults(Generic[K, V]):
         self._entries.clear()
 
 
-#: Every memory alive, for :func:`forget_all_recent`.
-_memories: weakref.WeakSet[RecentResults[Any, Any]] = weakref.WeakSet()
+#: Every memory alive, for :func:`forget_all_recent` (a list of weak references:
+#: iterating it is cheaper than a WeakSet, and it runs once per closed session).
+_memories: list[weakref.ref[RecentResults[Any, Any]]] = []
 
 
 def forget_all_recent() -> None:
@@ -88,5 +90,8 @@ def forget_all_recent() -> None:
     outlive it. Other sessions only lose a few lookups: each of their heads is
     serialized or parsed once more, then remembered again.
     """
-    for memory in list(_memories):
-        memory.clear()
+    # A copy: a memory collected meanwhile removes its reference from the list.
+    for ref in tuple(_memories):
+        memory = ref()
+        if memory is not None:
+            memory.clear()
