@@ -126,18 +126,34 @@ async def test_chunked_body_marks_chunk_boundaries() -> None:
     "trailer", [b"", b"X-T: 1\r\n"], ids=["no-trailers", "trailers"]
 )
 @pytest.mark.parametrize("whole", [True, False], ids=["one-read", "byte-per-read"])
-async def test_one_chunk_body_is_one_http_chunk(trailer: bytes, whole: bool) -> None:
-    # A small response sent as one chunk usually arrives in one read and is
+@pytest.mark.parametrize(
+    "payload", [b"hello", b"0123456789abcdef" * 1875], ids=["small", "30000-bytes"]
+)
+async def test_one_chunk_body_is_one_http_chunk(
+    trailer: bytes, whole: bool, payload: bytes
+) -> None:
+    # A response sent as one chunk usually arrives in one read and is
     # delivered in one step; it must read exactly like the byte-per-read case.
+    # 30000 bytes is over VIEW_MIN: the decoder passes that chunk on as a view
+    # of the read, which must still reach the reader as bytes.
     protocol, _ = connected()
     data = (
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-        b"5\r\nhello\r\n0\r\n" + trailer + b"\r\n"
+        + b"%x\r\n" % len(payload)
+        + payload
+        + b"\r\n0\r\n"
+        + trailer
+        + b"\r\n"
     )
-    for piece in [data] if whole else [bytes([byte]) for byte in data]:
+    pieces = [data] if whole else [bytes([byte]) for byte in data]
+    if not whole and len(payload) > 5:
+        pieces = [data[:100], data[100:]]  # (30000 one-byte reads take long)
+    for piece in pieces:
         protocol.data_received(piece)
     _, body = await protocol.read()
-    assert await body.readchunk() == (b"hello", True)
+    chunk = await body.readchunk()
+    assert chunk == (payload, True)
+    assert type(chunk[0]) is bytes
     assert await body.readchunk() == (b"", False)
     assert body.is_eof()
     assert not protocol.should_close
