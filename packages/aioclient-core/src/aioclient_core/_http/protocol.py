@@ -301,10 +301,13 @@ class ResponseHandler(ReceivingSide):
     # -- internals ---------------------------------------------------------------
 
     def _handle_events(self, events: list[Event]) -> None:
-        if len(events) == 1 and type(events[0]) is bytes:
-            # Body bytes only: what most reads of a large body produce.
-            self._feed_body(events[0])
-            return
+        if len(events) == 1:
+            data = events[0]
+            if type(data) is bytes or type(data) is memoryview:
+                # Body bytes only: what most reads of a large body produce (a
+                # view of the read for a large piece of a chunked body).
+                self._feed_body(data)
+                return
         if (
             len(events) == 3
             and type(events[1]) is bytes
