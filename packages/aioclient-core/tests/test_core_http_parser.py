@@ -336,6 +336,59 @@ def test_last_chunk_forms_end_the_body(
     assert out.reusable is reusable
 
 
+@pytest.mark.parametrize(
+    ("size_line", "data"),
+    [
+        (b"1", b"x"),
+        (b"a", b"0123456789"),
+        (b"A", b"0123456789"),
+        (b"0000a", b"0123456789"),  # leading zeros
+        (b"a;ext=1", b"0123456789"),  # an extension: read by the full path
+        (b"a ", b"0123456789"),  # whitespace before the CRLF: the full path too
+    ],
+)
+def test_one_chunk_body_reads_alike_whole_or_split(
+    impl: ParserFactory, size_line: bytes, data: bytes
+) -> None:
+    # A body of one chunk whole in one read is taken in one step; every split
+    # (read chunk by chunk) must give the same events.
+    raw = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + size_line
+        + b"\r\n"
+        + data
+        + b"\r\n0\r\n\r\n"
+    )
+    out = run_all_splits(impl, raw, eof=False)
+    assert out.error is None
+    assert out.body == data
+    assert out.reusable
+
+
+def test_one_chunk_body_over_the_line_limit_fails_alike(impl: ParserFactory) -> None:
+    raw = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"0000000000000001\r\nx\r\n0\r\n\r\n"
+    )
+    # 16 digits: a plain size line, but over a limit that the status line
+    # (15 bytes) is within.
+    out = run_all_splits(impl, raw, eof=False, limits={"max_line_size": 15})
+    assert isinstance(out.error, LineTooLong)
+
+
+def test_large_one_chunk_body_whole_is_bytes(impl: ParserFactory) -> None:
+    data = bytes(range(256)) * 120  # 30720 bytes: over VIEW_MIN
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    body = b"%x\r\n" % len(data) + data + b"\r\n0\r\n\r\n"
+    whole = run(impl, [head + body], eof=False)
+    split = run(impl, [head, body], eof=False)  # the head first: the full path
+    assert whole.events == split.events
+    assert whole.body == data
+    assert [type(e) for e in whole.events if isinstance(e, (bytes, memoryview))] == [
+        bytes
+    ]
+
+
 def test_unsolicited_bytes_before_any_request(impl: ParserFactory) -> None:
     parser = impl()
     assert parser.reusable

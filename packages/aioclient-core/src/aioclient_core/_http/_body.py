@@ -23,6 +23,7 @@ __all__ = [
     "UntilEOFReader",
     "copy_views",
     "take_bytes",
+    "whole_single_chunk",
 ]
 
 #: Largest chunk size accepted (fits a signed 64-bit integer, as llhttp).
@@ -186,6 +187,42 @@ _SIZE, _DATA, _DATA_CRLF, _TRAILERS, _DONE = range(5)
 #: section that ends nearly every chunked body.
 _LAST_CHUNK = b"0\r\n\r\n"
 _CRLF_LAST_CHUNK = b"\r\n" + _LAST_CHUNK
+
+
+def whole_single_chunk(
+    work: Buffer, pos: int, max_line_size: int, events: list[Event]
+) -> int:
+    """Read a chunked body made of one chunk at once, if all of it is in ``work``.
+
+    The usual small chunked response: one size line without extensions, the
+    data, then the last chunk with no trailers, all received together. The
+    events are those :class:`ChunkedReader` gives for the same bytes (the data,
+    then ``CHUNK_END``), under the same limits, except that the data is always
+    ``bytes``; no reader is built.
+
+    Args:
+        work: Received bytes; the body starts at ``pos``.
+        pos: Offset of the chunk-size line.
+        max_line_size: Limit on the chunk-size line.
+        events: List receiving the data and ``CHUNK_END``.
+
+    Returns:
+        The offset after the body, or -1 (nothing appended) for any other body
+        or one not wholly received, which :class:`ChunkedReader` then reads.
+    """
+    plain = PLAIN_CHUNK_SIZE_LINE.match(work, pos)
+    if plain is None:
+        return -1
+    start = plain.end()
+    size = int(plain.group(1), 16)
+    if not 0 < size <= MAX_CHUNK_SIZE or start - pos - 2 > max_line_size:
+        return -1  # (size 0, or over a limit: the reader decides and reports)
+    end = start + size
+    if not work.startswith(_CRLF_LAST_CHUNK, end):
+        return -1
+    events.append(take_bytes(work, start, end))
+    events.append(CHUNK_END)
+    return end + len(_CRLF_LAST_CHUNK)
 
 
 class ChunkedReader:

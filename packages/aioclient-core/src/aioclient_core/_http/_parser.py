@@ -37,6 +37,7 @@ from ._body import (
     ContentLengthReader,
     UntilEOFReader,
     take_bytes,
+    whole_single_chunk,
 )
 from ._errors import BadHttpMessage, BadStatusLine, HttpProcessingError, snippet
 from ._fields import BARE_LF, Buffer, FieldBlock, LineFinder, build_multidict
@@ -469,6 +470,10 @@ class ResponseParser:
         if plan == NO_BODY:
             self._end_message(events, None)
         elif plan == CHUNKED:
+            end = whole_single_chunk(work, pos, self._max_line_size, events)
+            if end >= 0:  # the usual small chunked body, whole in this read
+                self._end_message(events, None)
+                return end
             self._body = ChunkedReader(
                 self._max_line_size,
                 self._max_field_size,
