@@ -319,20 +319,15 @@ class ResponseHandler(ReceivingSide):
             return
         if (
             len(events) == 4
+            and type(events[1]) is bytes
             and events[2] is CHUNK_END
             and type(events[0]) is RawResponseMessage
             and type(events[3]) is MessageEnd
             and not events[3].raw_trailers
         ):
-            # The same with a body sent as one chunk (servers that stream). A
-            # chunk of VIEW_MIN bytes or more comes as a view of the read: it is
-            # copied here, once, as reading it from the stream would copy it.
-            body = events[1]
-            if type(body) is memoryview:
-                body = bytes(body)
-            if type(body) is bytes:
-                self._deliver_whole(events[0], body, one_chunk=True)
-                return
+            # The same with a body sent as one chunk (servers that stream).
+            self._deliver_whole(events[0], events[1], one_chunk=True)
+            return
         # The body stream that takes bytes as they are (no decoding, no error):
         # looked up again only after an event that can change it, not per piece.
         plain = self._plain_payload()
