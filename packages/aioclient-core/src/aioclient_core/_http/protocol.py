@@ -328,21 +328,20 @@ class ResponseHandler(ReceivingSide):
             # The same with a body sent as one chunk (servers that stream).
             self._deliver_whole(events[0], events[1], one_chunk=True)
             return
-        # The body stream that takes bytes as they are (no decoding, no error):
-        # looked up again only after an event that can change it, not per piece.
-        plain = self._plain_payload()
         for index, event in enumerate(events):
             # Exact types first (the usual head, data, end), without calls.
             kind = type(event)
             if kind is bytes or kind is memoryview:
-                if plain is not None:
-                    plain.feed_data(event)  # type: ignore[arg-type]
-                    continue
-                self._feed_body(event)  # type: ignore[arg-type]
+                payload = self._payload
+                if (
+                    payload is not None
+                    and self._decoding is None
+                    and payload._exception is None
+                ):
+                    payload.feed_data(event)  # type: ignore[arg-type]
+                else:
+                    self._feed_body(event)  # type: ignore[arg-type]
             elif kind is ChunkEnd:
-                if plain is not None:
-                    plain.end_http_chunk_receiving()
-                    continue
                 if self._payload is not None:  # (_end_chunk, inlined)
                     self._payload.end_http_chunk_receiving()
             elif kind is MessageEnd:
@@ -355,16 +354,6 @@ class ResponseHandler(ReceivingSide):
                 self._start_body(event, bodiless=bodiless)  # type: ignore[arg-type]
             else:
                 self._handle_event(event, index, events)
-            plain = self._plain_payload()
-
-    def _plain_payload(self) -> StreamReader | None:
-        """The body stream, if body bytes go to it unchanged right now."""
-        payload = self._payload
-        if payload is None or self._decoding is not None:
-            return None
-        if payload._exception is not None:
-            return None
-        return payload
 
     def _handle_event(self, event: Event, index: int, events: list[Event]) -> None:
         if isinstance(event, (bytes, memoryview)):
