@@ -56,7 +56,7 @@ class ClientResponse(ResponseHeaderViews):
     version: HttpVersion | None = None
     status: int = None  # type: ignore[assignment] # set by start()
     reason: str | None = None
-    content: StreamReader = None  # type: ignore[assignment] # set by start()
+    _content: StreamReader = None  # type: ignore[assignment] # set by start()
     _headers: CIMultiDictProxy[str] = None  # type: ignore[assignment]
     _raw_headers: tuple[tuple[bytes, bytes], ...] | None = None
     _head: RawResponseMessage | None = None
@@ -144,13 +144,13 @@ class ClientResponse(ResponseHeaderViews):
         self._headers = message.headers
         # raw_headers is encoded from the fields only when someone asks for it.
         self._head = message
-        self.content = payload
+        self._content = payload
         self._closed = False
         if protocol._upgraded:
             # 101: the connection belongs to whoever upgraded it, and the bytes
             # after the head are theirs (the protocol keeps them); as a message
             # the response has no body (RFC 9110 §6.4.1), read as b"".
-            self.content = EMPTY_PAYLOAD
+            self._content = EMPTY_PAYLOAD
             return self
         if payload.is_eof():
             self._response_eof()
@@ -236,6 +236,32 @@ class ClientResponse(ResponseHeaderViews):
         return self._connection
 
     @property
+    def content(self) -> StreamReader:
+        """The body stream: read it in pieces, or leave it to :meth:`read`.
+
+        After :meth:`release` (or leaving ``async with``) every read raises
+        ``ClientConnectionError``, as in aiohttp, except for a response that
+        has no body at all (HEAD, 1xx, 204, 304: RFC 9110 §6.4.1) or whose
+        body :meth:`read` returned before.
+        """
+        content = self._content
+        if (
+            content is EMPTY_PAYLOAD
+            and self._released
+            and self._body is None
+            and not has_no_body(self.status, self.method)
+        ):
+            # An empty body released unread: a failed stream of its own, made
+            # only if someone looks (the shared empty stream cannot fail).
+            closed = ClientConnectionError("Connection closed")
+            content = self._content = failed_empty_stream(closed)
+        return content
+
+    @content.setter
+    def content(self, value: StreamReader) -> None:
+        self._content = value
+
+    @property
     def closed(self) -> bool:
         """True once the response is released or closed."""
         return self._closed
@@ -283,7 +309,7 @@ class ClientResponse(ResponseHeaderViews):
             ClientPayloadError: The body was malformed or cut short.
         """
         if self._body is None:
-            content = self.content
+            content = self.content  # (the property: after release, a failed stream)
             try:
                 # All of it buffered already (usual for a small body): no
                 # coroutine to run.
@@ -389,15 +415,14 @@ class ClientResponse(ResponseHeaderViews):
         if not self._released:
             self._released = True
             # None when the response ends before start() (a failed request).
-            content: StreamReader | None = self.content
-            if content is EMPTY_PAYLOAD:
-                # Shared, so it cannot fail; but only a response that has no
-                # body at all (HEAD, 1xx, 204, 304: RFC 9110 §6.4.1) stays
-                # readable, as in aiohttp. An empty body gets a failed stream.
-                if self._body is None and not has_no_body(self.status, self.method):
-                    closed = ClientConnectionError("Connection closed")
-                    self.content = failed_empty_stream(closed)
-            elif content is not None and content.exception() is None:
+            # EMPTY_PAYLOAD is shared and cannot fail: the ``content`` property
+            # stands in a failed stream for it, when someone asks.
+            content: StreamReader | None = self._content
+            if (
+                content is not None
+                and content is not EMPTY_PAYLOAD
+                and content.exception() is None
+            ):
                 content.set_exception(ClientConnectionError("Connection closed"))
 
     def _close_connection(self, *, force: bool) -> None:
