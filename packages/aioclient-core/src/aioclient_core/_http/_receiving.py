@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .._exceptions import SocketTimeoutError
 from .._timeouts import ReadTimer
 from ._batching import ReceiveBatching
 from ._sending import SendingSide
+
+if TYPE_CHECKING:
+    from .._streams import StreamReader
 
 __all__ = ["ReceivingSide"]
 
@@ -26,8 +31,8 @@ __all__ = ["ReceivingSide"]
 class ReceivingSide(SendingSide):
     """Read back-pressure, the ``sock_read`` timer and receive batching.
 
-    A subclass provides :meth:`_pump` (decode what is pending, end a finished
-    body), :meth:`_body_streaming` and :meth:`set_exception`.
+    Not a protocol on its own: ``ResponseHandler`` provides the body stream,
+    ``_pump`` and ``set_exception`` that it declares.
 
     Args:
         loop: The event loop the connection runs on.
@@ -46,21 +51,14 @@ class ReceivingSide(SendingSide):
         # Fewer wake-ups while a large Content-Length body streams (Linux).
         self._batching: ReceiveBatching | None = None
 
-    # -- what a subclass provides ---------------------------------------------------
+    # -- what the connection protocol (``ResponseHandler``) provides ------------------
 
-    def _pump(self) -> None:
-        """Decode pending body input; end the body if it is complete."""
-        raise NotImplementedError
-
-    def _body_streaming(self) -> bool:
-        """True while a response body is being received."""
-        raise NotImplementedError
-
-    def set_exception(
-        self, exc: BaseException, exc_cause: BaseException | None = None
-    ) -> None:
-        """Fail whatever is being read with ``exc``."""
-        raise NotImplementedError
+    #: The response body being received, if any.
+    _payload: StreamReader | None
+    #: Decode pending body input; end the body if it is complete.
+    _pump: Callable[[], None]
+    #: Fail whatever is being read with the given error.
+    set_exception: Callable[[BaseException], None]
 
     # -- flow control (called by the body stream) --------------------------------
 
@@ -86,7 +84,7 @@ class ReceivingSide(SendingSide):
             return
         with contextlib.suppress(NotImplementedError, RuntimeError):
             self.transport.resume_reading()
-        if self._read_timer is not None and self._body_streaming():
+        if self._payload is not None and self._read_timer is not None:
             self._read_timer.rearm()
 
     # -- the sock_read timer -------------------------------------------------------

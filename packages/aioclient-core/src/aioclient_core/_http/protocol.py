@@ -455,9 +455,6 @@ class ResponseHandler(ReceivingSide):
         self._decoding.push(data)
         self._pump()
 
-    def _body_streaming(self) -> bool:
-        return self._payload is not None
-
     def _pump(self) -> None:
         """Decode pending input until done or the stream is full; end the body."""
         payload = self._payload
