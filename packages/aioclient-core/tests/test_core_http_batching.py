@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from _socket_helpers import FakeTransport, serve
 
 from aioclient_core import ClientPayloadError, ClientSession, ClientTimeout
 from aioclient_core._http import _batching
@@ -147,30 +148,6 @@ def test_kernel_release_check() -> None:
 
 # -- against a real socket ------------------------------------------------------
 
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-
-
-@contextlib.asynccontextmanager
-async def serve(handler: Handler) -> AsyncIterator[tuple[str, list[int]]]:
-    """A loopback server; yields its URL and a list that grows per connection."""
-    accepted: list[int] = []
-
-    async def counted(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        accepted.append(1)
-        try:
-            await handler(reader, writer)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(counted, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    async with server:
-        yield f"http://127.0.0.1:{port}", accepted
-
 
 def mark_set(response: Any) -> bool:
     """Whether the response's connection has the low-water mark set now."""
@@ -245,17 +222,6 @@ async def test_a_stalling_server_still_gets_its_bytes_through() -> None:
         assert engaged, "the mark was never set: this test would prove nothing"
         resume.set()
         assert received + len(await response.read()) == len(BODY)
-
-
-class FakeTransport(asyncio.Transport):
-    """Answers get_extra_info for a socket and, optionally, a TLS context."""
-
-    def __init__(self, sock: Any, tls: bool = False) -> None:
-        super().__init__()
-        self._extra = {"socket": sock, "sslcontext": object() if tls else None}
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return self._extra.get(name, default)
 
 
 @pytest.mark.skipif(not _batching.SUPPORTED, reason="Linux 4.18+ only")

@@ -20,6 +20,7 @@ from typing import IO
 from aioclient_forms import BytesPayload
 
 from ._exceptions import ClientConnectionResetError
+from ._http._corking import SendCorking
 from ._http._models import HttpVersion
 from ._http._recent import RecentResults
 from ._http._writer import LAST_CHUNK, encode_chunk, serialize_request_head
@@ -110,6 +111,8 @@ class StreamWriter:
         self._compressor: ZLibCompressor | None = None
         self._eof = False
         self._gather: bool | None = None
+        self._corking: SendCorking | None = None
+        self._corking_known = False  # whether _corking was decided
         #: Body bytes (after compression and framing) and head bytes written.
         self.output_size = 0
         #: Bytes given to :meth:`write` (before compression).
@@ -201,14 +204,19 @@ class StreamWriter:
             if not chunk:
                 return
             size = len(chunk)
+        corking = self._corking if self._corking_known else self._start_corking()
         if size <= WRITE_SLICE and type(chunk) is bytes:
             # The usual chunk: one piece, no view to make.
+            if corking is not None:
+                corking.before_write()
             self._write_body(chunk)
             if drain and self._must_drain():
                 await self._protocol.drain()
         else:
             view = memoryview(chunk).cast("B")
             for start in range(0, size, WRITE_SLICE):
+                if corking is not None:
+                    corking.before_write()
                 self._write_body(view[start : start + WRITE_SLICE])
                 if drain and self._must_drain():
                     await self._protocol.drain()
@@ -319,6 +327,12 @@ class StreamWriter:
     async def drain(self) -> None:
         """Wait until the transport's buffer drains."""
         await self._protocol.drain()
+
+    def _start_corking(self) -> SendCorking | None:
+        # Decided at the first body write, when the transport is known.
+        self._corking_known = True
+        self._corking = SendCorking.for_transport(self._protocol.transport, self._loop)
+        return self._corking
 
     def _write_body(self, piece: _Data) -> None:
         if not self._chunked:
