@@ -72,6 +72,14 @@ async def send_request(
         # fewer on every request's path.
         protocol: ResponseHandler = conn._protocol  # type: ignore[assignment]
         try:
+            try:
+                resp = await req.send(conn)
+            except BaseException:
+                conn.close()
+                raise
+            # Set up for the response only once the request is on its way:
+            # nothing can arrive before this task yields, and the work now
+            # overlaps the server's instead of delaying the request.
             protocol.set_response_params(
                 method=req.method,
                 read_until_eof=options.read_until_eof,
@@ -84,11 +92,6 @@ async def send_request(
                 max_headers=options.max_headers,
                 timer=deadline,
             )
-            try:
-                resp = await req.send(conn)
-            except BaseException:
-                conn.close()
-                raise
             try:
                 await resp.start(conn)
             except BaseException:

@@ -96,9 +96,11 @@ class ReceivingSide(SendingSide):
         aiohttp, the timer starts when the body is sent (or when the answer
         starts to arrive, if that comes first).
         """
+        # Recorded even before the timer exists: the response is set up (and
+        # its timer armed) right after the request is written.
+        self._read_timer_deferred = True
         if self._read_timer is not None:
             self._read_timer.cancel()
-            self._read_timer_deferred = True
 
     def start_read_timer(self) -> None:
         """The request body is sent: from now on the server's silence counts."""
@@ -113,7 +115,9 @@ class ReceivingSide(SendingSide):
         """Set ``sock_read`` for the next response (None or <= 0: no limit).
 
         A keep-alive connection keeps its timer while the settings are unchanged.
+        A deferral asked for by the request just written (an upload) holds it.
         """
+        deferred = self._read_timer_deferred
         self._cancel_read_timer()
         if read_timeout is None or read_timeout <= 0:
             self._read_timer = None  # sock_read disabled (the default)
@@ -127,7 +131,10 @@ class ReceivingSide(SendingSide):
                 loop=self._loop,
             )
             self._read_timer_settings = settings
-        self._read_timer.rearm()
+        if deferred:
+            self._read_timer_deferred = True  # start_read_timer() arms it
+        else:
+            self._read_timer.rearm()
 
     def _on_read_timeout(self) -> None:
         exc = SocketTimeoutError("Timeout on reading data from socket")

@@ -150,7 +150,11 @@ class ResponseHandler(ReceivingSide):
         max_headers: int = 128,
         timer: WaitTimer | None = None,
     ) -> None:
-        """Prepare for the response to the request about to be sent.
+        """Prepare for the response to the request just written.
+
+        Called before the writing task yields to the loop, so no byte of the
+        response can have been read yet; doing it after the write lets this
+        work overlap the server's.
 
         Args:
             method: The request method (a HEAD response has no body; a 2xx to
