@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 from _servers import (
     RawServer,
+    assert_pool_idle,
     connector_of,
     echo_app,
     headers_of,
     is_closed,
     read_head,
+    response,
     serve_app,
 )
 from aiohttp import web
@@ -428,6 +430,37 @@ async def test_head_limits(kwargs: dict[str, Any], header: Any) -> None:
                 assert resp.status == 200
             with pytest.raises(aioclient.ClientResponseError):
                 await session.get(url, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("where", "kwargs"),
+    [
+        ("session", {"max_line_size": 0}),
+        ("session", {"max_headers": -1}),
+        ("request", {"max_field_size": -5}),
+    ],
+)
+async def test_unusable_head_limits_fail_before_anything_is_sent(
+    where: str, kwargs: dict[str, Any]
+) -> None:
+    async def handler(reader: asyncio.StreamReader, writer: Any) -> None:
+        await read_head(reader)
+        writer.write(response())
+        await writer.drain()
+
+    name = next(iter(kwargs))
+    async with RawServer(handler) as server:
+        session_kwargs = kwargs if where == "session" else {}
+        async with aioclient.ClientSession(**session_kwargs) as session:
+            request_kwargs = kwargs if where == "request" else {}
+            for _ in range(2):  # every request, not only the first
+                with pytest.raises(ValueError, match=f"{name} must be a positive"):
+                    await session.get(server.url, **request_kwargs)
+            if where == "request":  # the session itself still works
+                async with session.get(server.url) as resp:
+                    assert await resp.read() == b"ok"
+            assert_pool_idle(session.connector)  # type: ignore[arg-type]
+        assert server.connections == (1 if where == "request" else 0)
 
 
 async def test_properties() -> None:

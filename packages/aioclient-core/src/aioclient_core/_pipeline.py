@@ -42,6 +42,23 @@ class RequestOptions(NamedTuple):
     timeout: ClientTimeout
 
 
+def checked_options(options: RequestOptions) -> RequestOptions:
+    """Return ``options`` once its header limits are known to be usable.
+
+    The response is set up only after the request is written, so a limit the
+    parser would refuse is refused here, before a connection is even taken.
+
+    Raises:
+        ValueError: ``max_line_size``, ``max_field_size`` or ``max_headers``
+            is below 1.
+    """
+    for name in ("max_line_size", "max_field_size", "max_headers"):
+        value = getattr(options, name)
+        if value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return options
+
+
 async def send_request(
     connector: BaseConnector,
     req: ClientRequest,

@@ -29,7 +29,7 @@ from ._connector import BaseConnector
 from ._flow import RequestPlan, run_request
 from ._http._models import HttpVersion, HttpVersion11
 from ._http._recent import forget_all_recent
-from ._pipeline import RequestOptions
+from ._pipeline import RequestOptions, checked_options
 from ._request import ClientRequest, http_version, merge_headers
 from ._request_context import _RequestContextManager
 from ._response import ClientResponse
@@ -155,8 +155,10 @@ class ClientSession(SessionAttributes):
         self._max_line_size = max_line_size
         self._max_field_size = max_field_size
         self._max_headers = max_headers
-        # The read options of a request that overrides none (immutable).
-        self._default_options = RequestOptions(
+        # The read options of a request that overrides none (immutable); None
+        # when a limit is unusable, so that each request reports it (as in
+        # aiohttp, where such a session fails its requests, not its creation).
+        self._default_options: RequestOptions | None = RequestOptions(
             read_until_eof=True,
             auto_decompress=auto_decompress,
             read_bufsize=read_bufsize,
@@ -165,6 +167,8 @@ class ClientSession(SessionAttributes):
             max_headers=max_headers,
             timeout=self._timeout,
         )
+        if min(max_line_size, max_field_size, max_headers) < 1:
+            self._default_options = None
         self._resolve_charset = fallback_charset_resolver
         self._middlewares = tuple(middlewares or ())
         self._source_traceback = creation_stack(self._loop)
@@ -402,9 +406,10 @@ class ClientSession(SessionAttributes):
             and read_until_eof is True
             and auto_decompress is None
             and not (read_bufsize or max_line_size or max_field_size or max_headers)
+            and self._default_options is not None
         ):
             return self._default_options  # nothing overridden: the usual case
-        return RequestOptions(
+        options = RequestOptions(
             read_until_eof=read_until_eof,
             auto_decompress=self._auto_decompress
             if auto_decompress is None
@@ -417,6 +422,7 @@ class ClientSession(SessionAttributes):
             if timeout is SENTINEL
             else request_timeout(timeout, self._timeout),
         )
+        return checked_options(options)
 
     def ws_connect(self, url: Any, **kwargs: Any) -> Any:
         """Open a WebSocket (needs the ``aioclient-ws`` distribution).

@@ -43,8 +43,10 @@ SUPPORTED = sys.platform == "linux" and hasattr(socket, "TCP_CORK")
 class SendCorking:
     """The cork of one connection's socket while a request body is written.
 
-    Call :meth:`before_write` before each body write and :meth:`flush` when
-    the body ends. The cork is never left on across a return to the loop.
+    Call :meth:`before_write` before each body write. The flush it schedules
+    runs at the loop's next turn, so the cork is never left on across a return
+    to the loop (the end of the body included); :meth:`flush` may also be
+    called directly to send what is held at once.
 
     Args:
         sock: The connection's TCP socket (or the loop's wrapper of it).
