@@ -91,24 +91,24 @@ async def send_request(
         try:
             try:
                 resp = await req.send(conn)
+                # Set up for the response only once the request is on its way:
+                # nothing can arrive before this task yields, and the work now
+                # overlaps the server's instead of delaying the request.
+                protocol.set_response_params(
+                    method=req.method,
+                    read_until_eof=options.read_until_eof,
+                    auto_decompress=options.auto_decompress,
+                    read_timeout=timeout.sock_read,
+                    read_bufsize=options.read_bufsize,
+                    timeout_ceil_threshold=timeout.ceil_threshold,
+                    max_line_size=options.max_line_size,
+                    max_field_size=options.max_field_size,
+                    max_headers=options.max_headers,
+                    timer=deadline,
+                )
             except BaseException:
-                conn.close()
+                conn.close()  # a request went out that nothing will answer
                 raise
-            # Set up for the response only once the request is on its way:
-            # nothing can arrive before this task yields, and the work now
-            # overlaps the server's instead of delaying the request.
-            protocol.set_response_params(
-                method=req.method,
-                read_until_eof=options.read_until_eof,
-                auto_decompress=options.auto_decompress,
-                read_timeout=timeout.sock_read,
-                read_bufsize=options.read_bufsize,
-                timeout_ceil_threshold=timeout.ceil_threshold,
-                max_line_size=options.max_line_size,
-                max_field_size=options.max_field_size,
-                max_headers=options.max_headers,
-                timer=deadline,
-            )
             try:
                 await resp.start(conn)
             except BaseException:
