@@ -19,6 +19,7 @@ from aioclient_forms import Payload
 
 from ._connector import BaseConnector, Connection
 from ._exceptions import ClientOSError, ConnectionTimeoutError, ServerDisconnectedError
+from ._http._framing import check_limits
 from ._http.protocol import ResponseHandler
 from ._request import ClientRequest
 from ._response import ClientResponse
@@ -52,10 +53,11 @@ def checked_options(options: RequestOptions) -> RequestOptions:
         ValueError: ``max_line_size``, ``max_field_size`` or ``max_headers``
             is below 1.
     """
-    for name in ("max_line_size", "max_field_size", "max_headers"):
-        value = getattr(options, name)
-        if value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    check_limits(
+        max_line_size=options.max_line_size,
+        max_field_size=options.max_field_size,
+        max_headers=options.max_headers,
+    )
     return options
 
 

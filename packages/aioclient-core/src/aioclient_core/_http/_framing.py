@@ -29,6 +29,7 @@ __all__ = [
     "BodyPlan",
     "StatusLine",
     "body_plan",
+    "check_limits",
     "check_status_line_start",
     "compression",
     "content_length",
@@ -228,3 +229,14 @@ def compression(values: list[str]) -> str | None:
 def quote_value(value: str) -> str:
     """Quote a decoded field value in an error message as the bytes received."""
     return snippet(value.encode("utf-8", "surrogateescape"))
+
+
+def check_limits(**limits: int) -> None:
+    """Refuse a parser limit below 1.
+
+    Raises:
+        ValueError: A limit is below 1 (named in the message).
+    """
+    for name, value in limits.items():
+        if value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")

@@ -47,6 +47,7 @@ from ._framing import (
     UNTIL_EOF,
     BodyPlan,
     StatusLine,
+    check_limits,
     check_status_line_start,
     parse_status_line,
 )
@@ -128,14 +129,12 @@ class ResponseParser:
         max_headers: int = 128,
         max_interim_responses: int = 32,
     ) -> None:
-        for name, value in (
-            ("max_line_size", max_line_size),
-            ("max_field_size", max_field_size),
-            ("max_headers", max_headers),
-            ("max_interim_responses", max_interim_responses),
-        ):
-            if value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        check_limits(
+            max_line_size=max_line_size,
+            max_field_size=max_field_size,
+            max_headers=max_headers,
+            max_interim_responses=max_interim_responses,
+        )
         self._max_line_size = max_line_size
         self._max_field_size = max_field_size
         self._max_headers = max_headers
