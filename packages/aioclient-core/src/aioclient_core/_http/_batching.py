@@ -37,6 +37,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from ._tcp import plain_tcp_socket
+
 __all__ = [
     "BATCH_MIN_BODY",
     "GUARD_INTERVAL",
@@ -116,18 +118,10 @@ class ReceiveBatching:
             None unless the platform supports the mark, enough of a
             ``Content-Length`` body remains, and the transport is plain TCP.
         """
-        if (
-            not SUPPORTED
-            or remaining is None
-            or remaining < BATCH_MIN_BODY
-            or transport is None
-            or transport.get_extra_info("sslcontext") is not None
-        ):
+        if not SUPPORTED or remaining is None or remaining < BATCH_MIN_BODY:
             return None
-        sock = transport.get_extra_info("socket")
-        if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
-            return None
-        return cls(sock, loop, reading_paused)
+        sock = plain_tcp_socket(transport)
+        return None if sock is None else cls(sock, loop, reading_paused)
 
     @property
     def active(self) -> bool:

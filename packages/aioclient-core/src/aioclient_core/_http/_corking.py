@@ -33,6 +33,8 @@ import socket
 import sys
 from typing import Any
 
+from ._tcp import plain_tcp_socket
+
 __all__ = ["SUPPORTED", "SendCorking"]
 
 #: Whether this platform has ``TCP_CORK`` (Linux; other systems' ``TCP_NOPUSH``
@@ -71,16 +73,8 @@ class SendCorking:
         Only plain TCP connections qualify: over TLS the records are framed by
         the TLS layer, and a Unix socket has no segments.
         """
-        if (
-            not SUPPORTED
-            or transport is None
-            or transport.get_extra_info("sslcontext") is not None
-        ):
-            return None
-        sock = transport.get_extra_info("socket")
-        if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
-            return None
-        return cls(sock, loop)
+        sock = plain_tcp_socket(transport) if SUPPORTED else None
+        return None if sock is None else cls(sock, loop)
 
     @property
     def corked(self) -> bool:
