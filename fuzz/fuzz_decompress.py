@@ -34,7 +34,9 @@ Documented exceptions allowed: ``ContentEncodingError``.
 Narrow tag of a known finding: ``zstd-eof-quirk`` (a zstd frame that declares
 a content size but has an empty last block is reported finished, without an
 error, by ``backports.zstd`` when the output room is smaller than the declared
-size, so aioclient accepts it or not depending on the step boundaries).
+size, so aioclient accepts it or not depending on the step boundaries). The
+reference checks each frame's declared size itself (RFC 8878 §3.1.1.1.4), as
+aioclient does, so a frame that decodes to another size is an error for both.
 """
 
 from __future__ import annotations
@@ -111,19 +113,45 @@ def _drive(encoding: str, chunks: list[bytes], max_length: int) -> bytes:
     return bytes(out)
 
 
-def _members(payload: bytes, new_decoder: Callable[[], Any]) -> bytes:
-    """Decode member after member (gzip, zstd frames); raise if one is cut off."""
+def _members(
+    payload: bytes,
+    new_decoder: Callable[[], Any],
+    declared_size: Callable[[bytes], int | None] = lambda member: None,
+) -> bytes:
+    """Decode member after member (gzip, zstd frames); raise if one is cut off.
+
+    ``declared_size`` reads the size a member's header declares, if any; a
+    member that decodes to another size is corrupt.
+    """
     out = bytearray()
     rest = payload
     while rest:
+        declared = declared_size(rest)
         decoder = new_decoder()
-        out += decoder.decompress(rest, OUTPUT_CAP + 1 - len(out))
+        piece = decoder.decompress(rest, OUTPUT_CAP + 1 - len(out))
+        out += piece
         if len(out) > OUTPUT_CAP:
             raise _Capped
         if not decoder.eof:
             raise ValueError("truncated")
+        if declared is not None and len(piece) != declared:
+            raise ValueError(f"decoded {len(piece)} bytes, header declares {declared}")
         rest = decoder.unused_data
     return bytes(out)
+
+
+def _zstd_declared_size(frame: bytes) -> int | None:
+    """The content size a zstd frame header declares (RFC 8878 §3.1.1.1.4).
+
+    The module's decoder does not always check it (see ``zstd-eof-quirk``);
+    aioclient does, and so does this reference.
+    """
+    assert zstd is not None
+    try:
+        size: int | None = zstd.get_frame_info(frame).decompressed_size
+    except Exception:  # a skippable frame, or a header cut short
+        return None
+    return size
 
 
 def _reference(encoding: str, payload: bytes) -> bytes:
@@ -152,7 +180,7 @@ def _reference(encoding: str, payload: bytes) -> bytes:
         # ENCODINGS lists zstd only when aioclient found a zstd module, and it
         # looks for the same two modules as the imports above.
         assert zstd is not None
-        return _members(payload, zstd.ZstdDecompressor)
+        return _members(payload, zstd.ZstdDecompressor, _zstd_declared_size)
     raise AssertionError(encoding)
 
 
