@@ -7,9 +7,10 @@ segment holds 65,483 bytes) each write became a full segment and a 62-byte one,
 and the short segments cost both ends a packet, an acknowledgement and often a
 wake-up of the receiver. Measured with a raw socket sending 512 MiB that way to
 the benchmark server, holding the partial segment back (``TCP_CORK``) raised
-throughput from about 4,400 to 5,000-6,500 MiB/s, with a third less CPU on each
-side. Through aioclient (an async generator of 64 KiB chunks, 8 x 256 MiB) it
-went from about 2,830 to 3,190 MiB/s, with 12% less client CPU.
+throughput from 3,400-3,900 to 4,400-6,500 MiB/s, with a third less client CPU
+and up to 40% less on the server. Through aioclient (an async generator of
+64 KiB chunks, 8 x 256 MiB) it went from about 2,830 to 3,190 MiB/s, with 12%
+less client CPU.
 
 Corking must never delay data the application has stopped writing for a while
 (a producer waiting for its own input, or the end of the body). So the cork
