@@ -117,10 +117,11 @@ class ReceivingSide(SendingSide):
         A keep-alive connection keeps its timer while the settings are unchanged.
         A deferral asked for by the request just written (an upload) holds it.
         """
-        deferred = self._read_timer_deferred
-        self._cancel_read_timer()
+        if self._read_timer is not None:
+            self._read_timer.cancel()
         if read_timeout is None or read_timeout <= 0:
             self._read_timer = None  # sock_read disabled (the default)
+            self._read_timer_deferred = False
             return
         settings = (read_timeout, timeout_ceil_threshold)
         if self._read_timer is None or settings != self._read_timer_settings:
@@ -131,9 +132,7 @@ class ReceivingSide(SendingSide):
                 loop=self._loop,
             )
             self._read_timer_settings = settings
-        if deferred:
-            self._read_timer_deferred = True  # start_read_timer() arms it
-        else:
+        if not self._read_timer_deferred:  # (else start_read_timer() arms it)
             self._read_timer.rearm()
 
     def _on_read_timeout(self) -> None:
